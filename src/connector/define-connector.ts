@@ -1,0 +1,56 @@
+import type { z } from 'zod';
+import type { ConnectorConfig } from './pending-types.js';
+import type { SourceConnector } from './source-connector.js';
+
+/** The loaded configuration a connector module receives: `core` plus its own root keys. */
+export type LoadedConfig<S extends z.ZodObject> = { core: ConnectorConfig } & z.infer<S>;
+
+/** What a runnable connector module default-exports (see {@link defineConnector}). */
+export interface ConnectorModule<S extends z.ZodObject = z.ZodObject> {
+  /** zod schema of the connector's root keys (`[mqtt]`, `[[routes]]`, …). */
+  readonly settings: S;
+  /** Builds the connector from the loaded configuration. */
+  create(config: LoadedConfig<S>): SourceConnector | Promise<SourceConnector>;
+}
+
+/**
+ * Declares a runnable connector module for `danube-connect run <module>` and
+ * `runConnector(module)`: the zod schema of its settings and a factory.
+ *
+ * @example
+ * ```ts
+ * export default defineConnector({
+ *   settings: z.object({ counter: z.object({ topic: z.string() }) }),
+ *   create: (config) => new CounterSource(config.counter),
+ * });
+ * ```
+ */
+export function defineConnector<S extends z.ZodObject>(
+  definition: ConnectorModule<S>,
+): ConnectorModule<S> {
+  if (definition === null || typeof definition !== 'object') {
+    throw new TypeError('defineConnector needs { settings, create }');
+  }
+  if (typeof definition.create !== 'function') {
+    throw new TypeError(
+      'defineConnector: create(config) must be a function returning a SourceConnector',
+    );
+  }
+  if (definition.settings === null || typeof definition.settings !== 'object') {
+    throw new TypeError('defineConnector: settings must be a zod object schema');
+  }
+  return Object.freeze({
+    settings: definition.settings,
+    create: definition.create.bind(definition),
+  });
+}
+
+/** Whether `value` looks like a module made by {@link defineConnector}. */
+export function isConnectorModule(value: unknown): value is ConnectorModule {
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as { create?: unknown }).create === 'function' &&
+    typeof (value as { settings?: unknown }).settings === 'object'
+  );
+}

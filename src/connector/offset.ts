@@ -1,0 +1,61 @@
+/** The value of an {@link Offset}: the connector's own, opaque to the runtime. */
+export type OffsetValue = bigint | number | string;
+
+/**
+ * A position in the external system (row id, LSN, cursor, message id) within one
+ * offset partition. The runtime never interprets the value: it hands the offset back
+ * through `commit()` once the record and everything handed over before it in the same
+ * partition is published (or finally skipped / dead-lettered).
+ *
+ * @example
+ * ```ts
+ * const offset = Offset.of('orders', 42n);
+ * offset.toString(); // 'orders@42'
+ * ```
+ */
+export class Offset {
+  /** The offset partition (a table, a shard, a stream): commit order is kept per partition. */
+  readonly partition: string;
+  /** The connector's value, returned unchanged. */
+  readonly value: OffsetValue;
+
+  private constructor(partition: string, value: OffsetValue) {
+    this.partition = partition;
+    this.value = value;
+    Object.freeze(this);
+  }
+
+  /**
+   * Creates an offset. `partition` must be a non-empty string; a number value must be finite.
+   *
+   * @example
+   * ```ts
+   * Offset.of('partition-0', 42);
+   * Offset.of('wal', '0/16B3748');
+   * ```
+   */
+  static of(partition: string, value: OffsetValue): Offset {
+    if (typeof partition !== 'string' || partition.length === 0) {
+      throw new TypeError('Offset.of: partition must be a non-empty string');
+    }
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      throw new TypeError(`Offset.of: value of partition "${partition}" must be finite`);
+    }
+    if (typeof value !== 'number' && typeof value !== 'bigint' && typeof value !== 'string') {
+      throw new TypeError(
+        `Offset.of: value of partition "${partition}" must be a bigint, number or string`,
+      );
+    }
+    return new Offset(partition, value);
+  }
+
+  /** Whether both offsets have the same partition and the same value (and value type). */
+  equals(other: Offset): boolean {
+    return this.partition === other.partition && this.value === other.value;
+  }
+
+  /** `partition@value`, for logs. */
+  toString(): string {
+    return `${this.partition}@${String(this.value)}`;
+  }
+}
