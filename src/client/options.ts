@@ -1,0 +1,93 @@
+/**
+ * Options of the Danube client, and their defaults (in one place).
+ * @module
+ */
+
+/** Exponential backoff with jitter for retried calls (p-retry semantics). */
+export interface RetryOptions {
+  /** Retries after the first attempt. Default 5. */
+  retries?: number;
+  /** Delay before the first retry, in ms. Default 200. */
+  minTimeoutMs?: number;
+  /** Upper bound of one delay, in ms. Default 5 000. */
+  maxTimeoutMs?: number;
+  /** Growth factor of the delay. Default 2. */
+  factor?: number;
+  /** Multiply each delay by a random factor in [1, 2). Default true. */
+  randomize?: boolean;
+}
+
+/** The pino-compatible logger subset the client uses. Every call is `(fields, message)`. */
+export interface ClientLogger {
+  debug(fields: object, message: string): void;
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}
+
+/** TLS material for `https://` service URLs (PEM buffers). */
+export interface TlsOptions {
+  /** CA certificate(s) to trust; the system roots when absent. */
+  ca?: Buffer;
+  /** Client certificate for mutual TLS. */
+  cert?: Buffer;
+  /** Private key of the client certificate. */
+  key?: Buffer;
+}
+
+/** Options of {@link DanubeClient.connect}. */
+export interface DanubeClientOptions {
+  /** `http://host:6650` (plain text) or `https://host:6650` (TLS). */
+  serviceUrl: string;
+  /** JWT sent as `authorization: Bearer <token>`; refused without https. */
+  token?: string;
+  /** TLS material; https only. */
+  tls?: TlsOptions;
+  /** Deadline of calls that open a connection (lookup, CreateProducer, Subscribe). Default 10 000 ms. */
+  connectTimeoutMs?: number;
+  /** Deadline of every other unary call. Default 10 000 ms. */
+  requestTimeoutMs?: number;
+  /** Retry policy of sends, lookups and producer creation; `false` = one attempt. */
+  retry?: RetryOptions | false;
+  /** Producer HealthCheck polling interval. Default 5 000 ms. */
+  healthCheckIntervalMs?: number;
+  /** Where the client logs recreations and retries; silent when absent. */
+  logger?: ClientLogger;
+}
+
+/** {@link RetryOptions} with every default filled in. */
+export type RetryPolicy = Required<RetryOptions>;
+
+/** The default retry policy (5 retries, 200 ms doubling up to 5 s, jittered). */
+export const DEFAULT_RETRY: RetryPolicy = {
+  retries: 5,
+  minTimeoutMs: 200,
+  maxTimeoutMs: 5_000,
+  factor: 2,
+  randomize: true,
+};
+
+/** Default deadlines and intervals of the client, in ms. */
+export const CLIENT_DEFAULTS = {
+  connectTimeoutMs: 10_000,
+  requestTimeoutMs: 10_000,
+  healthCheckIntervalMs: 5_000,
+} as const;
+
+/** Fills the defaults of a retry option; `false` becomes a policy of zero retries. */
+export function resolveRetry(option: RetryOptions | false | undefined): RetryPolicy {
+  if (option === false) return { ...DEFAULT_RETRY, retries: 0 };
+  return { ...DEFAULT_RETRY, ...stripUndefined(option ?? {}) };
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** A logger that drops everything. */
+export const SILENT_LOGGER: ClientLogger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
