@@ -1,0 +1,41 @@
+/**
+ * Observability of the runtime: metrics, status, health endpoints and redacting logs.
+ * Internal to the package except where `src/index.ts` re-exports.
+ * @module
+ */
+export {
+  ERROR_TYPES,
+  UNKNOWN_ERROR_TYPE,
+  errorTypeOf,
+  isErrorType,
+  toErrorType,
+  type ErrorType,
+} from './error-types.js';
+export {
+  BATCH_SIZE_BUCKETS,
+  METRIC_PREFIX,
+  PUBLISH_LATENCY_BUCKETS,
+  RuntimeMetrics,
+  type RuntimeMetricsOptions,
+} from './metrics.js';
+export { REDACTED, SecretRedactor, redactSecrets } from './redact.js';
+export {
+  RuntimeState,
+  type LastError,
+  type ProducerStatus,
+  type Readiness,
+  type RecordCounters,
+  type RuntimeMode,
+  type RuntimePhase,
+  type RuntimeStateOptions,
+  type StatusSnapshot,
+  type TopicStatus,
+} from './state.js';
+export { startHttpServer, type HttpServer, type HttpServerOptions } from './http-server.js';
+export {
+  LOG_LEVELS,
+  createLogger,
+  resolveLogLevel,
+  type Logger,
+  type LoggerOptions,
+} from './logger.js';

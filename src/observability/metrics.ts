@@ -1,0 +1,247 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { ERROR_TYPES, toErrorType } from './error-types.js';
+
+/** Prefix of every metric the runtime defines. */
+export const METRIC_PREFIX = 'danube_connector_';
+
+/** Buckets (seconds) of `danube_connector_publish_latency_seconds`: 1 ms … 30 s. */
+export const PUBLISH_LATENCY_BUCKETS = [
+  0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
+] as const;
+
+/** Buckets (envelopes) of `danube_connector_batch_size`. */
+export const BATCH_SIZE_BUCKETS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 5000] as const;
+
+/** Options for {@link RuntimeMetrics}. */
+export interface RuntimeMetricsOptions {
+  /** Value of the `connector` label on every metric (the config's `connector_name`). */
+  connector: string;
+  /** Also collect prom-client's default process metrics into the registry. Default true. */
+  defaultMetrics?: boolean;
+}
+
+/**
+ * The Prometheus metrics of one runtime, in a registry of its own (no global state: two
+ * runtimes in one process never share or collide).
+ *
+ * Every metric carries the `connector` label. Per-topic metrics carry `topic` with the
+ * Danube topic name the record was routed to (the configured topic, not the partition
+ * topic). `records_failed_total` also carries `error_type`, one of `ERROR_TYPES`.
+ *
+ * | metric | type | labels |
+ * |---|---|---|
+ * | `danube_connector_records_received_total` | counter | topic |
+ * | `danube_connector_records_published_total` | counter | topic |
+ * | `danube_connector_records_failed_total` | counter | topic, error_type |
+ * | `danube_connector_retries_total` | counter | topic |
+ * | `danube_connector_dead_lettered_total` | counter | topic |
+ * | `danube_connector_skipped_total` | counter | topic |
+ * | `danube_connector_publish_latency_seconds` | histogram | topic |
+ * | `danube_connector_inflight` | gauge | topic |
+ * | `danube_connector_batch_size` | histogram | — |
+ * | `danube_connector_buffered` | gauge | — |
+ * | `danube_connector_last_committed_offset` | gauge | partition (numeric offsets only) |
+ * | `danube_connector_committed_offsets_total` | counter | partition (every commit) |
+ * | `danube_connector_healthy` | gauge (0/1) | — |
+ * | `danube_connector_producers` | gauge | — |
+ * | `danube_connector_up` | gauge (0/1) | — |
+ * | `danube_connector_ready` | gauge (0/1) | — |
+ *
+ * Offsets are the connector's own values: integers (or integer strings) are exported by
+ * `last_committed_offset` (as a float64, so exact up to 2^53); cursors, LSN text and other
+ * non-numeric offsets only advance `committed_offsets_total`, never a made-up number.
+ */
+export class RuntimeMetrics {
+  /** The registry holding these metrics; serve it with `registry.metrics()`. */
+  readonly registry: Registry;
+  /** The `connector` label value. */
+  readonly connector: string;
+
+  private readonly received: Counter<'topic'>;
+  private readonly published: Counter<'topic'>;
+  private readonly failed: Counter<'topic' | 'error_type'>;
+  private readonly retries: Counter<'topic'>;
+  private readonly deadLettered: Counter<'topic'>;
+  private readonly skipped: Counter<'topic'>;
+  private readonly publishLatency: Histogram<'topic'>;
+  private readonly inflight: Gauge<'topic'>;
+  private readonly batchSize: Histogram;
+  private readonly buffered: Gauge;
+  private readonly lastCommitted: Gauge<'partition'>;
+  private readonly commits: Counter<'partition'>;
+  private readonly healthy: Gauge;
+  private readonly producers: Gauge;
+  private readonly up: Gauge;
+  private readonly ready: Gauge;
+
+  constructor(options: RuntimeMetricsOptions) {
+    this.connector = options.connector;
+    this.registry = new Registry();
+    this.registry.setDefaultLabels({ connector: options.connector });
+    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+
+    const registers = [this.registry];
+    const counter = <L extends string>(name: string, help: string, labelNames: L[]) =>
+      new Counter<L>({ name: METRIC_PREFIX + name, help, labelNames, registers });
+    const gauge = <L extends string>(name: string, help: string, labelNames: L[]) =>
+      new Gauge<L>({ name: METRIC_PREFIX + name, help, labelNames, registers });
+
+    this.received = counter('records_received_total', 'Records handed over by the connector', [
+      'topic',
+    ]);
+    this.published = counter('records_published_total', 'Records durably published to Danube', [
+      'topic',
+    ]);
+    this.failed = counter(
+      'records_failed_total',
+      'Records that finally failed, by error_type (retryable, fatal, invalid_data, broker_rejected, timeout, oversize, schema)',
+      ['topic', 'error_type'],
+    );
+    this.retries = counter('retries_total', 'Publish attempts retried', ['topic']);
+    this.deadLettered = counter('dead_lettered_total', 'Records sent to the dead-letter topic', [
+      'topic',
+    ]);
+    this.skipped = counter('skipped_total', 'Records skipped by the failure policy', ['topic']);
+    this.publishLatency = new Histogram<'topic'>({
+      name: METRIC_PREFIX + 'publish_latency_seconds',
+      help: 'Time from hand-over to successful publish, in seconds',
+      labelNames: ['topic'],
+      buckets: [...PUBLISH_LATENCY_BUCKETS],
+      registers,
+    });
+    this.inflight = gauge('inflight', 'Publishes in flight to the broker', ['topic']);
+    this.batchSize = new Histogram({
+      name: METRIC_PREFIX + 'batch_size',
+      help: 'Envelopes per batch taken from the buffer',
+      buckets: [...BATCH_SIZE_BUCKETS],
+      registers,
+    });
+    this.buffered = gauge('buffered', 'Envelopes accepted and waiting to be published', []);
+    this.lastCommitted = gauge(
+      'last_committed_offset',
+      'Last offset committed to the connector, per offset partition (numeric offsets only)',
+      ['partition'],
+    );
+    this.commits = counter(
+      'committed_offsets_total',
+      'Offsets committed to the connector, per offset partition (any offset type)',
+      ['partition'],
+    );
+    this.healthy = gauge('healthy', '1 when the connector health check passes, else 0', []);
+    this.producers = gauge('producers', 'Danube producers created', []);
+    this.up = gauge('up', '1 while the runtime is running, 0 once it stops', []);
+    this.ready = gauge('ready', '1 when the runtime is ready (same rule as /readyz)', []);
+    this.healthy.set(1);
+    this.producers.set(0);
+    this.up.set(0);
+    this.ready.set(0);
+    this.buffered.set(0);
+  }
+
+  /**
+   * Creates every per-topic series at zero (including each `error_type`), so dashboards
+   * and `rate()` see the topics before their first record.
+   */
+  registerTopics(topics: Iterable<string>): void {
+    for (const topic of topics) {
+      this.received.inc({ topic }, 0);
+      this.published.inc({ topic }, 0);
+      this.retries.inc({ topic }, 0);
+      this.deadLettered.inc({ topic }, 0);
+      this.skipped.inc({ topic }, 0);
+      this.inflight.set({ topic }, 0);
+      for (const errorType of ERROR_TYPES) this.failed.inc({ topic, error_type: errorType }, 0);
+    }
+  }
+
+  /** Counts `count` records handed over for `topic`. */
+  recordReceived(topic: string, count = 1): void {
+    this.received.inc({ topic }, count);
+  }
+
+  /** Counts one published record and observes its publish latency. */
+  recordPublished(topic: string, latencySeconds: number): void {
+    this.published.inc({ topic });
+    if (Number.isFinite(latencySeconds) && latencySeconds >= 0) {
+      this.publishLatency.observe({ topic }, latencySeconds);
+    }
+  }
+
+  /** Counts one finally failed record; an `errorType` outside `ERROR_TYPES` counts as `fatal`. */
+  recordFailed(topic: string, errorType: string): void {
+    this.failed.inc({ topic, error_type: toErrorType(errorType) });
+  }
+
+  /** Counts one retried publish attempt. */
+  recordRetry(topic: string): void {
+    this.retries.inc({ topic });
+  }
+
+  /** Counts one record sent to the dead-letter topic. */
+  recordDeadLettered(topic: string): void {
+    this.deadLettered.inc({ topic });
+  }
+
+  /** Counts one record skipped by the failure policy. */
+  recordSkipped(topic: string): void {
+    this.skipped.inc({ topic });
+  }
+
+  /** Observes the size of one batch. */
+  observeBatch(size: number): void {
+    this.batchSize.observe(size);
+  }
+
+  /** Sets the number of publishes in flight for `topic`. */
+  setInflight(topic: string, count: number): void {
+    this.inflight.set({ topic }, count);
+  }
+
+  /** Sets the number of buffered envelopes. */
+  setBuffered(count: number): void {
+    this.buffered.set(count);
+  }
+
+  /** Records a commit of `value` for offset `partition` (see the class notes on offsets). */
+  setCommitted(partition: string, value: bigint | number | string): void {
+    this.commits.inc({ partition });
+    const numeric = numericOffset(value);
+    if (numeric !== undefined) this.lastCommitted.set({ partition }, numeric);
+  }
+
+  /** Sets the connector health gauge. */
+  setHealthy(healthy: boolean): void {
+    this.healthy.set(healthy ? 1 : 0);
+  }
+
+  /** Sets the number of Danube producers created. */
+  setProducers(count: number): void {
+    this.producers.set(count);
+  }
+
+  /** Sets the `up` gauge (1 while running). */
+  setUp(up: boolean): void {
+    this.up.set(up ? 1 : 0);
+  }
+
+  /** Sets the `ready` gauge. */
+  setReady(ready: boolean): void {
+    this.ready.set(ready ? 1 : 0);
+  }
+
+  /** The Prometheus text exposition of every metric in the registry. */
+  async text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  /** The content type to serve {@link RuntimeMetrics.text} with. */
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}
+
+function numericOffset(value: bigint | number | string): number | undefined {
+  if (typeof value === 'bigint') return Number(value);
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  return /^-?\d+$/.test(value) ? Number(value) : undefined;
+}
