@@ -1,6 +1,19 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+// Examples import the package by name, like user code; inside the repo that name points at
+// the sources (scripts/self-reference-hooks.mjs does the same for ts-node, tsconfig `paths`
+// for tsc). Longest names first so the subpaths win.
+const source = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
+
 export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^danube-connect-core\/client$/, replacement: source('./src/client/index.ts') },
+      { find: /^danube-connect-core\/testing$/, replacement: source('./src/testing/index.ts') },
+      { find: /^danube-connect-core$/, replacement: source('./src/index.ts') },
+    ],
+  },
   test: {
     include: ['test/**/*.test.ts', 'examples/**/*.test.ts'],
     testTimeout: 30_000,
