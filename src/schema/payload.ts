@@ -1,5 +1,6 @@
 /** Any value JSON can represent. */
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue =
+  null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
 /**
  * The typed content of a record, before the runtime serializes it for its topic's schema.

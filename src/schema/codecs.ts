@@ -1,0 +1,193 @@
+import { AvroContainerWriter, findAvroProblem, parseAvroSchema } from './avro.js';
+import { decodePayload } from './decode.js';
+import { SchemaError } from './errors.js';
+import { compileJsonSchema, type ValidationProblem } from './json-schema-validator.js';
+import type { RecordPayload } from './payload.js';
+import {
+  asBuffer,
+  assertFiniteNumbers,
+  decodeUtf8,
+  describePayload,
+  invalid,
+  jsonText,
+  structuredValue,
+  utf8Bytes,
+} from './payload-values.js';
+import type {
+  CodecContext,
+  PayloadCodec,
+  SchemaTypeName,
+  SupportedSchemaType,
+  WireFormat,
+} from './types.js';
+import { encodeAsIs } from './without-schema.js';
+
+function describeSource(context: CodecContext): string {
+  if (context.source !== undefined) return context.source;
+  const version = context.version === undefined ? '' : ` v${context.version}`;
+  return context.subject === undefined
+    ? `schema for ${context.topic}`
+    : `subject ${context.subject}${version}`;
+}
+
+function decoder(
+  schemaType: SupportedSchemaType,
+  wireFormat: WireFormat,
+): (bytes: Uint8Array) => unknown {
+  return (bytes) => decodePayload(bytes, { schemaType, wireFormat });
+}
+
+/** JSON Schema: the payload's JSON value validated by ajv, sent as JSON text (both wire formats). */
+function jsonSchemaCodec(
+  definition: string,
+  wireFormat: WireFormat,
+  context: CodecContext,
+): PayloadCodec {
+  const validator = compileJsonSchema(definition, describeSource(context));
+  return {
+    schemaType: 'json_schema',
+    wireFormat,
+    encode(payload: RecordPayload): Buffer {
+      const { value, raw } = structuredValue(payload, context);
+      const problem = validator.validate(value);
+      if (problem !== undefined) throw invalid(context, problem.segments, problem.message);
+      return raw ?? Buffer.from(jsonText(value, context), 'utf8');
+    },
+    decode: decoder('json_schema', wireFormat),
+  };
+}
+
+/**
+ * Avro: the payload's JSON value checked against the Avro schema; sent as JSON text by default,
+ * as an Avro object container with `wire_format = "binary"`.
+ */
+function avroCodec(
+  definition: string,
+  wireFormat: WireFormat,
+  context: CodecContext,
+): PayloadCodec {
+  const schema = parseAvroSchema(definition, describeSource(context));
+  const writer = wireFormat === 'binary' ? new AvroContainerWriter(schema) : undefined;
+  return {
+    schemaType: 'avro',
+    wireFormat,
+    encode(payload: RecordPayload): Buffer {
+      const { value, raw } = structuredValue(payload, context);
+      const problem: ValidationProblem | undefined = findAvroProblem(schema.type, value);
+      if (problem !== undefined) throw invalid(context, problem.segments, problem.message);
+      if (writer !== undefined) return writer.write(value);
+      return raw ?? Buffer.from(jsonText(value, context), 'utf8');
+    },
+    decode: decoder('avro', wireFormat),
+  };
+}
+
+/**
+ * Number: a `number` payload or a json payload holding a number. Default: JSON number text
+ * (42.5 → `42.5`); binary: 8-byte big-endian IEEE-754 double. Anything else is `invalid_data`.
+ */
+function numberCodec(wireFormat: WireFormat, context: CodecContext): PayloadCodec {
+  const binary = wireFormat === 'binary';
+  return {
+    schemaType: 'number',
+    wireFormat,
+    encode(payload: RecordPayload): Buffer {
+      const value =
+        payload.kind === 'number' || payload.kind === 'json' ? payload.value : undefined;
+      if (typeof value !== 'number') {
+        throw invalid(
+          context,
+          [],
+          `expected a number for schema type number, got ${describePayload(payload)}`,
+        );
+      }
+      assertFiniteNumbers(value, context);
+      if (!binary) return Buffer.from(jsonText(value, context), 'utf8');
+      const out = Buffer.allocUnsafe(8);
+      out.writeDoubleBE(value, 0);
+      return out;
+    },
+    decode: decoder('number', wireFormat),
+  };
+}
+
+/**
+ * String: a `string` payload or a json payload holding a string, as UTF-8; a `bytes` payload
+ * passes when it is valid UTF-8. Objects, arrays, numbers, booleans and null are `invalid_data`
+ * (not silently turned into JSON text), and so are strings with lone surrogates.
+ */
+function stringCodec(wireFormat: WireFormat, context: CodecContext): PayloadCodec {
+  return {
+    schemaType: 'string',
+    wireFormat,
+    encode(payload: RecordPayload): Buffer {
+      if (payload.kind === 'bytes') {
+        decodeUtf8(payload.value, context);
+        return asBuffer(payload.value);
+      }
+      if (
+        payload.kind === 'string' ||
+        (payload.kind === 'json' && typeof payload.value === 'string')
+      ) {
+        return utf8Bytes(payload.value as string, context);
+      }
+      throw invalid(
+        context,
+        [],
+        `expected a string for schema type string, got ${describePayload(payload)}`,
+      );
+    },
+    decode: decoder('string', wireFormat),
+  };
+}
+
+/** Bytes: anything goes, as without a schema (bytes raw, strings UTF-8, json and numbers as JSON text). */
+function bytesCodec(wireFormat: WireFormat, context: CodecContext): PayloadCodec {
+  return {
+    schemaType: 'bytes',
+    wireFormat,
+    encode: (payload: RecordPayload): Buffer => encodeAsIs(payload, context),
+    decode: decoder('bytes', wireFormat),
+  };
+}
+
+/**
+ * Compiles the codec of one (topic, schema version). Call once and reuse: compiling parses and
+ * checks the definition; `encode` then only validates and serializes.
+ *
+ * @param schemaType the subject's type
+ * @param definition the unwrapped definition (JSON Schema or Avro text; ignored for string/bytes/number)
+ * @param wireFormat `default` or `binary` (see {@link WireFormat})
+ * @param context topic, subject, version (and source) named in every error
+ * @throws {@link SchemaError} when the definition is invalid, or for `protobuf` (not supported yet)
+ *
+ * @example
+ * ```ts
+ * const codec = codecFor('number', '', 'binary', { topic: '/iot/temp' });
+ * codec.encode({ kind: 'number', value: 42.5 }); // <40 45 40 00 00 00 00 00>
+ * ```
+ */
+export function codecFor(
+  schemaType: SchemaTypeName,
+  definition: string,
+  wireFormat: WireFormat,
+  context: CodecContext,
+): PayloadCodec {
+  switch (schemaType) {
+    case 'json_schema':
+      return jsonSchemaCodec(definition, wireFormat, context);
+    case 'avro':
+      return avroCodec(definition, wireFormat, context);
+    case 'number':
+      return numberCodec(wireFormat, context);
+    case 'string':
+      return stringCodec(wireFormat, context);
+    case 'bytes':
+      return bytesCodec(wireFormat, context);
+    case 'protobuf':
+      throw new SchemaError(
+        `${context.topic}: schema type "protobuf" is not supported yet (use json_schema, avro, string, bytes or number)`,
+        { topic: context.topic, subject: context.subject },
+      );
+  }
+}

@@ -1,0 +1,50 @@
+import type { SchemaTypeName, VersionStrategy, WireFormat } from './types.js';
+
+/** One version of a subject as the registry client returns it (definition unwrapped). */
+export interface RegistrySchemaInfo {
+  schemaId: string;
+  version: number;
+  subject: string;
+  schemaType: string;
+  definition: string;
+}
+
+/**
+ * The registry calls the schema layer makes: a structural subset of the client's
+ * `SchemaRegistryClient`, so tests can pass a fake and this folder does not depend on the client.
+ */
+export interface SchemaRegistryApi {
+  register(request: {
+    subject: string;
+    schemaType: string;
+    definition: string | Buffer;
+    description?: string;
+    createdBy?: string;
+  }): Promise<{ schemaId: string; version: number; isNewVersion: boolean }>;
+  getSchema(schemaId: string, version?: number): Promise<RegistrySchemaInfo>;
+  getLatest(subject: string): Promise<RegistrySchemaInfo>;
+  listVersions(subject: string): Promise<Array<{ version: number; schemaId: string }>>;
+  checkCompatibility(request: {
+    subject: string;
+    schemaType: string;
+    definition: string | Buffer;
+  }): Promise<{ compatible: boolean; errors: string[] }>;
+}
+
+/** One `[[schemas]]` entry, as the config layer's `SchemaMapping` gives it. */
+export interface SchemaEntryConfig {
+  topic: string;
+  subject: string;
+  schema_type: SchemaTypeName | 'json';
+  schema_file?: string | undefined;
+  auto_register: boolean;
+  version_strategy: VersionStrategy;
+  wire_format: WireFormat;
+}
+
+/** The part of `ConnectorConfig` the resolver reads. */
+export interface SchemaLayerConfig {
+  /** Folder of the configuration file: base for relative `schema_file` paths. */
+  config_dir?: string | undefined;
+  schemas: readonly SchemaEntryConfig[];
+}
