@@ -1,0 +1,296 @@
+import { z } from 'zod';
+import type {
+  ConnectorConfig,
+  DanubeSettings,
+  ProcessingSettings,
+  RetrySettings,
+  SchemaMapping,
+} from './types.js';
+
+/**
+ * Zod schema of the core configuration: the single source of truth for its shape, defaults,
+ * descriptions, environment overrides (`meta.env`) and secrets (`meta.secret`). The JSON
+ * Schema for editors and `docs/configuration.md` are generated from it.
+ */
+
+/** `/namespace/name`: two segments of letters, digits, `_` and `-` (the broker's rule). */
+export const TOPIC_PATTERN = /^\/[A-Za-z0-9_-]+\/[A-Za-z0-9_-]+$/;
+
+const TOPIC_MESSAGE = 'expected a Danube topic "/namespace/name" (letters, digits, "_", "-")';
+const VERSION_STRATEGY_MESSAGE = 'expected "latest", { pinned = N } or { minimum = N }';
+const SCHEMA_TYPES = ['json_schema', 'avro', 'string', 'bytes', 'number'] as const;
+
+const topic = (description: string) =>
+  z.string().regex(TOPIC_PATTERN, { error: TOPIC_MESSAGE }).meta({ description });
+
+const int = (min: number, max: number | undefined, def: number, description: string) => {
+  const base = z.int().min(min);
+  return (max === undefined ? base : base.max(max)).default(def).meta({ description });
+};
+
+/** True for `http://host[:port]` and `https://host[:port]` (no path, query or credentials). */
+export function isServiceUrl(text: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return false;
+  }
+  return (
+    (url.protocol === 'http:' || url.protocol === 'https:') &&
+    url.hostname !== '' &&
+    url.username === '' &&
+    url.password === '' &&
+    (url.pathname === '/' || url.pathname === '') &&
+    url.search === '' &&
+    url.hash === ''
+  );
+}
+
+/** `[processing]` table. */
+export const processingSchema = z
+  .object({
+    batch_size: int(
+      1,
+      undefined,
+      1000,
+      'Most records coalesced into one batch for commits and metrics.',
+    ),
+    batch_timeout_ms: int(
+      0,
+      undefined,
+      1000,
+      'Longest a partial batch waits before it is flushed (ms).',
+    ),
+    poll_interval_ms: int(
+      0,
+      undefined,
+      100,
+      'Pause between two poll() calls that returned nothing (ms).',
+    ),
+    metrics_port: int(
+      0,
+      65535,
+      9090,
+      'Port of the HTTP server with /metrics, /healthz, /readyz and /status (0 = any free port).',
+    ),
+    log_level: z
+      .enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])
+      .default('info')
+      .meta({ description: 'Log level of the runtime logger.' }),
+    health_check_interval_ms: int(
+      1,
+      undefined,
+      30_000,
+      "Interval between two calls of the connector's healthCheck() (ms).",
+    ),
+    health_check_failure_threshold: int(
+      1,
+      undefined,
+      3,
+      'Consecutive failed health checks before the connector is reported unhealthy.',
+    ),
+    max_inflight_per_partition: int(
+      1,
+      1024,
+      1,
+      'Sends in flight per Danube partition topic. 1 keeps order; more raises throughput but may reorder on retry and may duplicate.',
+    ),
+    buffer_size: int(
+      1,
+      undefined,
+      10_000,
+      'Envelopes the runtime buffers before SourceSender.send() waits (back-pressure).',
+    ),
+    shutdown_timeout_ms: int(
+      1,
+      undefined,
+      30_000,
+      'Longest a graceful shutdown waits for in-flight records to drain (ms).',
+    ),
+    failure_policy: z
+      .enum(['fail', 'skip', 'dead_letter'])
+      .default('fail')
+      .meta({
+        description:
+          'What happens to a record that finally failed to publish: stop the connector, skip it, or publish it to dead_letter_topic.',
+      }),
+    dead_letter_topic: topic(
+      'Topic receiving records that finally failed; required when failure_policy = "dead_letter".',
+    ).optional(),
+  })
+  .meta({ description: 'Batching, polling, concurrency, observability and failure handling.' });
+
+/** `[retry]` table. */
+export const retrySchema = z
+  .object({
+    max_retries: int(
+      0,
+      100,
+      3,
+      'Retries of a failed poll() or commit() before giving up (at most 100).',
+    ),
+    retry_backoff_ms: int(
+      0,
+      undefined,
+      1000,
+      'First backoff delay; doubled (with jitter) on every retry (ms).',
+    ),
+    max_backoff_ms: int(0, undefined, 30_000, 'Largest backoff delay (ms).'),
+    publish_timeout_ms: int(
+      1,
+      undefined,
+      120_000,
+      'How long a record may keep being retried before its publish finally fails, like Kafka delivery.timeout.ms (ms).',
+    ),
+  })
+  .meta({ description: 'Retry bounds: poll/commit retries by count, publish retries by time.' });
+
+/** `version_strategy` of a `[[schemas]]` entry. */
+export const versionStrategySchema = z
+  .union(
+    [
+      z.literal('latest'),
+      z.strictObject({ pinned: z.int().min(1) }),
+      z.strictObject({ minimum: z.int().min(1) }),
+    ],
+    { error: VERSION_STRATEGY_MESSAGE },
+  )
+  .default('latest')
+  .meta({
+    description:
+      'Registry version used: "latest", { pinned = N } (exactly N) or { minimum = N } (newest, at least N).',
+  });
+
+/** `schema_type`: the five supported types plus the Rust ecosystem's alias `"json"`. */
+export const schemaTypeSchema = z
+  .enum([...SCHEMA_TYPES, 'json'], {
+    error: (issue) =>
+      issue.input === 'protobuf'
+        ? 'schema type "protobuf" is not supported yet (use json_schema, avro, string, bytes or number)'
+        : undefined,
+  })
+  .transform((value): SchemaMapping['schema_type'] => (value === 'json' ? 'json_schema' : value))
+  .meta({
+    description:
+      'One of json_schema, avro, string, bytes, number ("json" is accepted as json_schema).',
+  });
+
+/** One `[[schemas]]` entry. */
+export const schemaMappingSchema = z.object({
+  topic: topic('Danube topic the schema applies to.'),
+  subject: z.string().min(1).meta({ description: 'Subject of the schema in the registry.' }),
+  schema_type: schemaTypeSchema,
+  schema_file: z
+    .string()
+    // The Rust samples write `schema_file = ""` for string, bytes and number.
+    .transform((value) => (value === '' ? undefined : value))
+    .optional()
+    .meta({
+      description:
+        'Schema definition file, relative to the configuration file. Required for json_schema and avro; empty or absent for string, bytes and number.',
+    }),
+  auto_register: z
+    .boolean()
+    .default(false)
+    .meta({
+      description:
+        'Register schema_file under subject at start-up (an identical definition is not a new version).',
+    }),
+  version_strategy: versionStrategySchema,
+  wire_format: z
+    .enum(['default', 'binary'])
+    .default('default')
+    .meta({
+      description:
+        "default: what Rust sinks and danube-cli read (JSON, UTF-8, number text); binary: what the broker's payload validation accepts (Avro container, 8-byte big-endian numbers).",
+    }),
+});
+
+/** `[danube]` table (ours; the Rust runtime had no equivalent). */
+export const danubeSchema = z
+  .object({
+    token: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({
+        description:
+          'JWT sent as "authorization: Bearer <token>" (https only). Prefer the environment variable.',
+        env: 'DANUBE_TOKEN',
+        secret: true,
+      }),
+    tls_ca_file: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: 'PEM file of the CA that signed the broker certificate (https).' }),
+    tls_cert_file: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: 'PEM client certificate for mutual TLS (with tls_key_file).' }),
+    tls_key_file: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: 'PEM private key of the client certificate (with tls_cert_file).' }),
+    connect_timeout_ms: int(
+      1,
+      undefined,
+      10_000,
+      'Longest wait for a connection to the broker (ms).',
+    ),
+    request_timeout_ms: int(
+      1,
+      undefined,
+      10_000,
+      'Deadline of every unary call to the broker (ms).',
+    ),
+  })
+  .meta({ description: 'Connection to the Danube broker: token, TLS files and timeouts.' });
+
+/**
+ * Shape of the core keys at the root of the file. Kept as a plain shape (no refinements) so
+ * it can be combined with a connector's settings for the JSON Schema.
+ */
+export const coreShape = {
+  danube_service_url: z
+    .string()
+    .refine(isServiceUrl, {
+      error: 'expected an http:// or https:// URL such as "http://localhost:6650"',
+    })
+    .meta({ description: 'Danube broker service URL.', env: 'DANUBE_SERVICE_URL' }),
+  connector_name: z
+    .string()
+    .min(1)
+    .meta({
+      description: 'Unique name of this connector instance (producer names, metrics labels).',
+      env: 'CONNECTOR_NAME',
+    }),
+  processing: processingSchema.prefault({}),
+  retry: retrySchema.prefault({}),
+  schemas: z
+    .array(schemaMappingSchema)
+    .default([])
+    .meta({ description: 'Registry schema per Danube topic.' }),
+  danube: danubeSchema.prefault({}),
+};
+
+/** Zod schema of the core keys (connector keys at the root are stripped by it). */
+export const coreConfigSchema = z.object(coreShape);
+
+/** Names of the root keys the core owns; every other root key belongs to the connector. */
+export const CORE_KEYS: readonly string[] = Object.keys(coreShape);
+
+/** Output of {@link coreConfigSchema}, before `config_dir` and `secrets` are attached. */
+export type CoreConfigOutput = z.output<typeof coreConfigSchema>;
+
+// Compile-time checks: the schema's output fits the hand-written interfaces (and back).
+type Assert<T extends true> = T;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type _CoreMatches = Assert<Same<CoreConfigOutput, Omit<ConnectorConfig, 'config_dir' | 'secrets'>>>;
+type _ProcessingMatches = Assert<Same<CoreConfigOutput['processing'], ProcessingSettings>>;
+type _RetryMatches = Assert<Same<CoreConfigOutput['retry'], RetrySettings>>;
+type _DanubeMatches = Assert<Same<CoreConfigOutput['danube'], DanubeSettings>>;
+type _SchemaMatches = Assert<Same<CoreConfigOutput['schemas'][number], SchemaMapping>>;

@@ -1,0 +1,83 @@
+import type { ConfigProblem } from './errors.js';
+import { isTable } from './zod-walk.js';
+
+/** Problems that involve more than one key, split by severity. */
+export interface RuleFindings {
+  readonly errors: ConfigProblem[];
+  readonly warnings: ConfigProblem[];
+}
+
+const FILE_TYPES = new Set(['json_schema', 'json', 'avro']);
+
+/**
+ * Cross-key rules of the core configuration. They read the raw (parsed TOML) values and skip
+ * whatever has the wrong type, so they add to, and never repeat, the schema's own problems.
+ */
+export function checkCoreRules(core: Readonly<Record<string, unknown>>): RuleFindings {
+  const errors: ConfigProblem[] = [];
+  const warnings: ConfigProblem[] = [];
+
+  const processing = core.processing;
+  if (isTable(processing)) {
+    const policy = processing.failure_policy;
+    const deadLetter = processing.dead_letter_topic;
+    const hasDeadLetter = deadLetter !== undefined && deadLetter !== '';
+    if (policy === 'dead_letter' && !hasDeadLetter) {
+      errors.push({
+        path: 'processing.dead_letter_topic',
+        message: 'required when failure_policy = "dead_letter"',
+      });
+    } else if (
+      hasDeadLetter &&
+      policy !== 'dead_letter' &&
+      (policy === undefined || typeof policy === 'string')
+    ) {
+      warnings.push({
+        path: 'processing.dead_letter_topic',
+        message: 'ignored unless failure_policy = "dead_letter"',
+      });
+    }
+  }
+
+  const schemas = core.schemas;
+  if (Array.isArray(schemas)) {
+    const seen = new Map<string, number>();
+    schemas.forEach((entry: unknown, index) => {
+      if (!isTable(entry)) return;
+      const type = entry.schema_type;
+      const file = entry.schema_file;
+      if (typeof type === 'string' && FILE_TYPES.has(type) && (file === undefined || file === '')) {
+        const canonical = type === 'json' ? 'json_schema' : type;
+        errors.push({
+          path: `schemas[${index}].schema_file`,
+          message: `required for schema_type "${canonical}"`,
+        });
+      }
+      const topic = entry.topic;
+      if (typeof topic !== 'string') return;
+      const first = seen.get(topic);
+      if (first === undefined) {
+        seen.set(topic, index);
+      } else {
+        errors.push({
+          path: `schemas[${index}].topic`,
+          message: `duplicate topic "${topic}" (already used by schemas[${first}])`,
+        });
+      }
+    });
+  }
+
+  const danube = core.danube;
+  if (isTable(danube)) {
+    const cert = danube.tls_cert_file !== undefined;
+    const key = danube.tls_key_file !== undefined;
+    if (cert !== key) {
+      errors.push({
+        path: cert ? 'danube.tls_key_file' : 'danube.tls_cert_file',
+        message: `required with ${cert ? 'tls_cert_file' : 'tls_key_file'} (a client certificate needs both)`,
+      });
+    }
+  }
+
+  return { errors, warnings };
+}

@@ -1,0 +1,86 @@
+/**
+ * The typed shape of the core configuration, as connectors and the runtime read it.
+ *
+ * Keys keep the TOML's snake_case names. The zod schema in `core-schema.ts` is the source of
+ * truth for defaults and constraints; a compile-time check there keeps these interfaces and
+ * the schema's output in step.
+ */
+
+/** Schema types a `[[schemas]]` entry may declare (`"json"` is accepted as `"json_schema"`). */
+export type SchemaTypeName = 'json_schema' | 'avro' | 'string' | 'bytes' | 'number';
+
+/** Which registry version a producer uses: the newest, exactly N, or at least N. */
+export type VersionStrategy = 'latest' | { pinned: number } | { minimum: number };
+
+/** Payload encoding of a schema'd topic: what the Danube ecosystem reads, or binary. */
+export type WireFormat = 'default' | 'binary';
+
+/** What the runtime does with a record that finally failed to publish. */
+export type FailurePolicy = 'fail' | 'skip' | 'dead_letter';
+
+/** Log levels accepted by `processing.log_level`. */
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+
+/** `[processing]`: batching, polling, concurrency, observability and failure handling. */
+export interface ProcessingSettings {
+  batch_size: number;
+  batch_timeout_ms: number;
+  poll_interval_ms: number;
+  metrics_port: number;
+  log_level: LogLevel;
+  health_check_interval_ms: number;
+  health_check_failure_threshold: number;
+  max_inflight_per_partition: number;
+  buffer_size: number;
+  shutdown_timeout_ms: number;
+  failure_policy: FailurePolicy;
+  dead_letter_topic?: string | undefined;
+}
+
+/** `[retry]`: bounds for poll/commit retries (count) and publish retries (time). */
+export interface RetrySettings {
+  max_retries: number;
+  retry_backoff_ms: number;
+  max_backoff_ms: number;
+  publish_timeout_ms: number;
+}
+
+/** One `[[schemas]]` entry: the registry schema used for a Danube topic. */
+export interface SchemaMapping {
+  topic: string;
+  subject: string;
+  schema_type: SchemaTypeName;
+  /** As written in the file (relative paths are resolved by the schema layer); absent for string/bytes/number. */
+  schema_file?: string | undefined;
+  auto_register: boolean;
+  version_strategy: VersionStrategy;
+  wire_format: WireFormat;
+}
+
+/** `[danube]`: how the runtime connects to the broker. */
+export interface DanubeSettings {
+  token?: string | undefined;
+  tls_ca_file?: string | undefined;
+  tls_cert_file?: string | undefined;
+  tls_key_file?: string | undefined;
+  connect_timeout_ms: number;
+  request_timeout_ms: number;
+}
+
+/**
+ * The validated core configuration with every default filled in.
+ *
+ * `secrets` is non-enumerable: `JSON.stringify(config)` and `console.log` never show it.
+ */
+export interface ConnectorConfig {
+  danube_service_url: string;
+  connector_name: string;
+  processing: ProcessingSettings;
+  retry: RetrySettings;
+  schemas: SchemaMapping[];
+  danube: DanubeSettings;
+  /** Absolute path of the folder holding the configuration file (base for `schema_file`). */
+  config_dir: string;
+  /** Every secret value of the configuration (token, connector secrets), for log redaction. */
+  readonly secrets: readonly string[];
+}
