@@ -8,7 +8,7 @@ import { checkCoreRules } from './rules.js';
 import { collectSecrets, redactSecrets } from './secrets.js';
 import type { ConnectorConfig } from './types.js';
 import { findInTable } from './unknown-keys.js';
-import { type AnySchema, formatPath, isTable, objectInfo } from './zod-walk.js';
+import { type AnySchema, formatPath, objectInfo } from './zod-walk.js';
 
 /** The zod object describing a connector's root keys (`mqtt`, or `server`, `auth`, `routes`…). */
 export type SettingsSchema = z.ZodObject<z.ZodRawShape, z.core.$ZodObjectConfig>;
@@ -149,5 +149,5 @@ export function parseConfig<S extends SettingsSchema>(
   ]);
   const coreConfig = { ...core.data, config_dir: options.configDir ?? process.cwd() };
   Object.defineProperty(coreConfig, 'secrets', { value: secrets, enumerable: false });
-  return { ...(connector.data as z.output<S>), core: coreConfig as ConnectorConfig };
+  return { ...connector.data, core: coreConfig as ConnectorConfig };
 }
