@@ -1,0 +1,19 @@
+import type { UntypedServiceImplementation } from '@grpc/grpc-js';
+import type { HealthCheckRequestMsg, HealthCheckResponseMsg } from '../../../client/wire.js';
+import { unary } from '../call-pipeline.js';
+import type { BrokerCore } from '../core.js';
+
+/** The HealthCheck implementation: OK for producers/consumers the broker knows, CLOSE otherwise. */
+export function healthService(core: BrokerCore): UntypedServiceImplementation {
+  return {
+    HealthCheck: unary<HealthCheckRequestMsg, HealthCheckResponseMsg>(
+      core,
+      'HealthCheck',
+      (req) => {
+        const known =
+          req.client === 'Consumer' ? core.consumers.has(req.id) : core.producers.has(req.id);
+        return { status: known ? 'OK' : 'CLOSE' };
+      },
+    ),
+  };
+}
