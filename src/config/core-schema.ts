@@ -108,13 +108,10 @@ export const processingSchema = z
       30_000,
       'Longest a graceful shutdown waits for in-flight records to drain (ms).',
     ),
-    failure_policy: z
-      .enum(['fail', 'skip', 'dead_letter'])
-      .default('fail')
-      .meta({
-        description:
-          'What happens to a record that finally failed to publish: stop the connector, skip it, or publish it to dead_letter_topic.',
-      }),
+    failure_policy: z.enum(['fail', 'skip', 'dead_letter']).default('fail').meta({
+      description:
+        'What happens to a record that finally failed to publish: stop the connector, skip it, or publish it to dead_letter_topic.',
+    }),
     dead_letter_topic: topic(
       'Topic receiving records that finally failed; required when failure_policy = "dead_letter".',
     ).optional(),
@@ -162,18 +159,27 @@ export const versionStrategySchema = z
       'Registry version used: "latest", { pinned = N } (exactly N) or { minimum = N } (newest, at least N).',
   });
 
-/** `schema_type`: the five supported types plus the Rust ecosystem's alias `"json"`. */
+/**
+ * `schema_type`: the five supported types plus the Rust ecosystem's alias `"json"`, compared
+ * case-insensitively as the Rust runtime did.
+ */
 export const schemaTypeSchema = z
-  .enum([...SCHEMA_TYPES, 'json'], {
-    error: (issue) =>
-      issue.input === 'protobuf'
-        ? 'schema type "protobuf" is not supported yet (use json_schema, avro, string, bytes or number)'
-        : undefined,
-  })
+  .string()
+  .transform((value) => value.toLowerCase())
+  .pipe(
+    z.enum([...SCHEMA_TYPES, 'json'], {
+      error: (issue) =>
+        issue.input === 'protobuf'
+          ? 'schema type "protobuf" is not supported yet (use json_schema, avro, string, bytes or number)'
+          : undefined,
+    }),
+  )
   .transform((value): SchemaMapping['schema_type'] => (value === 'json' ? 'json_schema' : value))
+  // The JSON Schema of a pipe is its input (a string): list the accepted names for editors.
   .meta({
     description:
       'One of json_schema, avro, string, bytes, number ("json" is accepted as json_schema).',
+    enum: [...SCHEMA_TYPES, 'json'],
   });
 
 /** One `[[schemas]]` entry. */
@@ -190,36 +196,26 @@ export const schemaMappingSchema = z.object({
       description:
         'Schema definition file, relative to the configuration file. Required for json_schema and avro; empty or absent for string, bytes and number.',
     }),
-  auto_register: z
-    .boolean()
-    .default(false)
-    .meta({
-      description:
-        'Register schema_file under subject at start-up (an identical definition is not a new version).',
-    }),
+  auto_register: z.boolean().default(false).meta({
+    description:
+      'Register schema_file under subject at start-up (an identical definition is not a new version).',
+  }),
   version_strategy: versionStrategySchema,
-  wire_format: z
-    .enum(['default', 'binary'])
-    .default('default')
-    .meta({
-      description:
-        "default: what Rust sinks and danube-cli read (JSON, UTF-8, number text); binary: what the broker's payload validation accepts (Avro container, 8-byte big-endian numbers).",
-    }),
+  wire_format: z.enum(['default', 'binary']).default('default').meta({
+    description:
+      "default: what Rust sinks and danube-cli read (JSON, UTF-8, number text); binary: what the broker's payload validation accepts (Avro container, 8-byte big-endian numbers).",
+  }),
 });
 
 /** `[danube]` table (ours; the Rust runtime had no equivalent). */
 export const danubeSchema = z
   .object({
-    token: z
-      .string()
-      .min(1)
-      .optional()
-      .meta({
-        description:
-          'JWT sent as "authorization: Bearer <token>" (https only). Prefer the environment variable.',
-        env: 'DANUBE_TOKEN',
-        secret: true,
-      }),
+    token: z.string().min(1).optional().meta({
+      description:
+        'JWT sent as "authorization: Bearer <token>" (https only). Prefer the environment variable.',
+      env: 'DANUBE_TOKEN',
+      secret: true,
+    }),
     tls_ca_file: z
       .string()
       .min(1)
@@ -260,14 +256,11 @@ export const coreShape = {
     .refine(isServiceUrl, {
       error: 'expected an http:// or https:// URL such as "http://localhost:6650"',
     })
-    .meta({ description: 'Danube broker service URL.', env: 'DANUBE_SERVICE_URL' }),
-  connector_name: z
-    .string()
-    .min(1)
-    .meta({
-      description: 'Unique name of this connector instance (producer names, metrics labels).',
-      env: 'CONNECTOR_NAME',
-    }),
+    .meta({ description: 'Danube broker service URL.', env: 'DANUBE_SERVICE_URL', format: 'uri' }),
+  connector_name: z.string().min(1).meta({
+    description: 'Unique name of this connector instance (producer names, metrics labels).',
+    env: 'CONNECTOR_NAME',
+  }),
   processing: processingSchema.prefault({}),
   retry: retrySchema.prefault({}),
   schemas: z

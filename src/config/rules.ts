@@ -44,9 +44,10 @@ export function checkCoreRules(core: Readonly<Record<string, unknown>>): RuleFin
     const seen = new Map<string, number>();
     schemas.forEach((entry: unknown, index) => {
       if (!isTable(entry)) return;
-      const type = entry.schema_type;
+      const type =
+        typeof entry.schema_type === 'string' ? entry.schema_type.toLowerCase() : undefined;
       const file = entry.schema_file;
-      if (typeof type === 'string' && FILE_TYPES.has(type) && (file === undefined || file === '')) {
+      if (type !== undefined && FILE_TYPES.has(type) && (file === undefined || file === '')) {
         const canonical = type === 'json' ? 'json_schema' : type;
         errors.push({
           path: `schemas[${index}].schema_file`,
