@@ -218,22 +218,23 @@ export class SchemaResolver {
           `subject ${entry.subject} is registered as ${latest.schemaType}; cannot register a ${type} schema under it`,
         );
       }
-      if (!(await this.matchesExistingVersion(entry, latest, local.text))) {
-        const check = await this.call(entry, 'checking compatibility of', () =>
-          this.registry.checkCompatibility({
-            subject: entry.subject,
-            schemaType: type,
-            definition: local.text,
-          }),
+      // Already registered (formatting aside): registering again adds nothing, or a version
+      // that differs only in whitespace.
+      if (await this.matchesExistingVersion(entry, latest, local.text)) return;
+      const check = await this.call(entry, 'checking compatibility of', () =>
+        this.registry.checkCompatibility({
+          subject: entry.subject,
+          schemaType: type,
+          definition: local.text,
+        }),
+      );
+      if (!check.compatible) {
+        const reasons = check.errors.length > 0 ? check.errors.join('; ') : 'no reason given';
+        throw this.error(
+          entry,
+          `${local.file ?? 'the schema'} is not compatible with subject ${entry.subject} v${latest.version}: ${reasons}`,
+          local.file,
         );
-        if (!check.compatible) {
-          const reasons = check.errors.length > 0 ? check.errors.join('; ') : 'no reason given';
-          throw this.error(
-            entry,
-            `${local.file ?? 'the schema'} is not compatible with subject ${entry.subject} v${latest.version}: ${reasons}`,
-            local.file,
-          );
-        }
       }
     }
     await this.call(
