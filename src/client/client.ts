@@ -148,14 +148,14 @@ export class DanubeClient {
   }
 
   /** Where a topic is served (the service URL for a topic that does not exist yet). */
-  lookupTopic(topic: string): Promise<TopicLookupResult> {
+  async lookupTopic(topic: string): Promise<TopicLookupResult> {
     this.assertOpen();
     const signal = this.lifetime.signal;
     return withRetry(() => this.discovery.lookup(topic, signal), { policy: this.retry, signal });
   }
 
   /** The partition topics of a topic (`[topic]` for a plain one). */
-  topicPartitions(topic: string): Promise<string[]> {
+  async topicPartitions(topic: string): Promise<string[]> {
     this.assertOpen();
     const signal = this.lifetime.signal;
     return withRetry(() => this.discovery.partitions(topic, signal), {

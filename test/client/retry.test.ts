@@ -1,0 +1,129 @@
+import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { describe, expect, it } from 'vitest';
+import { DanubeError, resolveRetry, withRetry } from '../../src/client/index.js';
+import { errorFromStatus } from '../../src/client/status.js';
+
+const FAST = { retries: 3, minTimeoutMs: 1, maxTimeoutMs: 2, factor: 1, randomize: false };
+
+function grpcError(code: status, details: string): ServiceError {
+  return Object.assign(new Error(`${code} ${status[code]}: ${details}`), {
+    code,
+    details,
+    metadata: new Metadata(),
+  });
+}
+
+function failing(errors: DanubeError[]): { attempts: () => number; run: () => Promise<string> } {
+  let calls = 0;
+  return {
+    attempts: () => calls,
+    run: () => {
+      const error = errors[calls++];
+      return error ? Promise.reject(error) : Promise.resolve('ok');
+    },
+  };
+}
+
+describe('status mapping', () => {
+  const send = { operation: 'SendMessage', topic: '/default/t', producer: 'p' };
+
+  it.each([
+    [status.UNAVAILABLE, 'unavailable', true],
+    [status.RESOURCE_EXHAUSTED, 'unavailable', true],
+    [status.DEADLINE_EXCEEDED, 'unavailable', true],
+    [status.PERMISSION_DENIED, 'rejected', true],
+    [status.INVALID_ARGUMENT, 'invalid_argument', false],
+    [status.OUT_OF_RANGE, 'invalid_argument', false],
+    [status.FAILED_PRECONDITION, 'failed_precondition', false],
+    [status.INTERNAL, 'internal', false],
+  ] as const)('SendMessage %s → kind %s, retryable %s', (code, kind, retryable) => {
+    const error = errorFromStatus(grpcError(code, 'boom'), send);
+    expect(error).toMatchObject({ kind, retryable, code, topic: '/default/t', producer: 'p' });
+    expect(error.message).toContain('/default/t');
+    expect(error.message).toContain(status[code]);
+  });
+
+  it('maps NOT_FOUND on a send to producer_not_found', () => {
+    const error = errorFromStatus(grpcError(status.NOT_FOUND, 'The producer with id 1'), {
+      ...send,
+      notFoundKind: 'producer_not_found',
+    });
+    expect(error.kind).toBe('producer_not_found');
+  });
+
+  it('does not retry PERMISSION_DENIED outside sends', () => {
+    const error = errorFromStatus(grpcError(status.PERMISSION_DENIED, 'no'), {
+      operation: 'CreateProducer',
+    });
+    expect(error.retryable).toBe(false);
+  });
+
+  it('reports a missing namespace by name, not retryable', () => {
+    const error = errorFromStatus(
+      grpcError(status.UNAVAILABLE, 'Unable to find the namespace iot'),
+      { operation: 'CreateProducer', topic: '/iot/sensors', producer: 'p' },
+    );
+    expect(error).toMatchObject({ kind: 'namespace_not_found', retryable: false });
+    expect(error.message).toMatch(/namespace "iot" does not exist.*\/iot\/sensors/);
+  });
+});
+
+describe('withRetry', () => {
+  const unavailable = (): DanubeError =>
+    new DanubeError('down', { kind: 'unavailable', code: status.UNAVAILABLE });
+
+  it('retries retryable errors until success', async () => {
+    const op = failing([unavailable(), unavailable()]);
+    await expect(withRetry(op.run, { policy: resolveRetry(FAST) })).resolves.toBe('ok');
+    expect(op.attempts()).toBe(3);
+  });
+
+  it('gives up after the configured retries with the last error', async () => {
+    const op = failing([unavailable(), unavailable(), unavailable(), unavailable(), unavailable()]);
+    await expect(withRetry(op.run, { policy: resolveRetry(FAST) })).rejects.toMatchObject({
+      kind: 'unavailable',
+    });
+    expect(op.attempts()).toBe(4);
+  });
+
+  it.each([status.INVALID_ARGUMENT, status.OUT_OF_RANGE, status.FAILED_PRECONDITION])(
+    'never retries %s',
+    async (code) => {
+      const error = errorFromStatus(grpcError(code, 'bad'), { operation: 'SendMessage' });
+      const op = failing([error]);
+      await expect(withRetry(op.run, { policy: resolveRetry(FAST) })).rejects.toBe(error);
+      expect(op.attempts()).toBe(1);
+    },
+  );
+
+  it('makes a single attempt when switched off', async () => {
+    const op = failing([unavailable()]);
+    await expect(withRetry(op.run, { policy: resolveRetry(false) })).rejects.toMatchObject({
+      kind: 'unavailable',
+    });
+    expect(op.attempts()).toBe(1);
+  });
+
+  it('stops waiting when the signal aborts', async () => {
+    const controller = new AbortController();
+    const reason = new DanubeError('closed', { kind: 'closed' });
+    const op = failing([unavailable(), unavailable(), unavailable()]);
+    const run = withRetry(op.run, {
+      policy: resolveRetry({ retries: 5, minTimeoutMs: 60_000, randomize: false }),
+      signal: controller.signal,
+      onRetry: () => controller.abort(reason),
+    });
+    await expect(run).rejects.toBe(reason);
+  });
+
+  it('fills defaults: 5 retries from 200 ms up to 5 s, jittered', () => {
+    expect(resolveRetry(undefined)).toEqual({
+      retries: 5,
+      minTimeoutMs: 200,
+      maxTimeoutMs: 5_000,
+      factor: 2,
+      randomize: true,
+    });
+    expect(resolveRetry({ retries: 2, factor: undefined }).factor).toBe(2);
+  });
+});
