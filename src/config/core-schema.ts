@@ -143,14 +143,27 @@ export const retrySchema = z
   })
   .meta({ description: 'Retry bounds: poll/commit retries by count, publish retries by time.' });
 
-/** `version_strategy` of a `[[schemas]]` entry. */
+/** A registry version number: an integer from 1. */
+function isVersion(value: number): boolean {
+  return Number.isInteger(value) && value >= 1;
+}
+
+/**
+ * `version_strategy` of a `[[schemas]]` entry. Every bad value gets the one message below, so
+ * the numbers are checked by a refinement of the union (the JSON Schema still says integer ≥ 1).
+ */
 export const versionStrategySchema = z
   .union(
     [
       z.literal('latest'),
-      z.strictObject({ pinned: z.int().min(1) }),
-      z.strictObject({ minimum: z.int().min(1) }),
+      z.strictObject({ pinned: z.number().meta({ type: 'integer', minimum: 1 }) }),
+      z.strictObject({ minimum: z.number().meta({ type: 'integer', minimum: 1 }) }),
     ],
+    { error: VERSION_STRATEGY_MESSAGE },
+  )
+  .refine(
+    (strategy) =>
+      strategy === 'latest' || isVersion('pinned' in strategy ? strategy.pinned : strategy.minimum),
     { error: VERSION_STRATEGY_MESSAGE },
   )
   .default('latest')

@@ -45,6 +45,17 @@ function sizeMessage(
   return `must be ${most ? 'at most' : 'at least'} ${n}`;
 }
 
+const INTEGER_FORMATS = new Set(['safeint', 'int32', 'uint32']);
+
+/** True for `z.int()` and `z.number().int()` (their type errors say "number"). */
+function isIntegerSchema(inst: unknown): boolean {
+  const def = (inst as { _zod?: { def?: { format?: unknown; checks?: unknown[] } } } | undefined)
+    ?._zod?.def;
+  if (def === undefined) return false;
+  if (typeof def.format === 'string' && INTEGER_FORMATS.has(def.format)) return true;
+  return (def.checks ?? []).some((check) => isIntegerSchema(check));
+}
+
 /**
  * Per-parse zod error map giving friendly, value-free messages. Messages set on a schema
  * (custom refinements, the version-strategy and protobuf messages) take precedence over it.
@@ -53,7 +64,11 @@ export function friendlyMessage(issue: z.core.$ZodRawIssue): string | undefined 
   switch (issue.code) {
     case 'invalid_type':
       if (issue.input === undefined) return 'required key missing';
-      return `expected ${EXPECTED_NAMES[issue.expected] ?? issue.expected}, got ${tomlTypeOf(issue.input)}`;
+      {
+        const expected =
+          issue.expected === 'number' && isIntegerSchema(issue.inst) ? 'int' : issue.expected;
+        return `expected ${EXPECTED_NAMES[expected] ?? expected}, got ${tomlTypeOf(issue.input)}`;
+      }
     case 'too_big':
       return sizeMessage(issue.origin, issue.maximum, issue.inclusive, true);
     case 'too_small':
