@@ -12,6 +12,7 @@ export type {
   BrokerOptions,
   BrokerStats,
   BrokerTlsOptions,
+  ConsumerEvent,
   ProducerInfo,
   StoredMessage,
   SubscriptionInfo,

@@ -1,9 +1,20 @@
-import { credentials, type Client, type ServiceError } from '@grpc/grpc-js';
+import {
+  credentials,
+  Metadata,
+  type CallOptions,
+  type Client,
+  type ServiceError,
+} from '@grpc/grpc-js';
 import { danubeServices } from '../../src/client/proto.js';
-import type { EmbeddedBroker } from '../../src/testing/index.js';
+import type { ConsumerEvent, EmbeddedBroker } from '../../src/testing/index.js';
 
 type Callback<Res> = (error: ServiceError | null, response?: Res) => void;
-type UnaryMethod = (request: unknown, callback: Callback<unknown>) => unknown;
+type UnaryMethod = (
+  request: unknown,
+  metadata: Metadata,
+  options: CallOptions,
+  callback: Callback<unknown>,
+) => unknown;
 
 /** Raw gRPC clients of every Danube service, pointed at an embedded broker. */
 export interface RawClients {
@@ -35,12 +46,28 @@ export function rawClients(broker: EmbeddedBroker | { port: number }): RawClient
   };
 }
 
+/** Per-call extras of {@link call}. */
+export interface CallExtras {
+  /** Wait for the channel to be ready (e.g. right after the broker came back up). */
+  waitForReady?: boolean;
+  metadata?: Metadata;
+}
+
 /** Calls a unary method and resolves with the response (rejects with the ServiceError). */
-export function call<Res>(client: Client, method: string, request: unknown): Promise<Res> {
+export function call<Res>(
+  client: Client,
+  method: string,
+  request: unknown,
+  extras: CallExtras = {},
+): Promise<Res> {
   const fn = (client as unknown as Record<string, UnaryMethod>)[method];
   if (!fn) throw new Error(`no method ${method}`);
+  const options: CallOptions = { deadline: Date.now() + 5_000 };
+  const metadata = extras.metadata ?? new Metadata();
+  // grpc-js takes wait-for-ready as a metadata option
+  if (extras.waitForReady) metadata.setOptions({ waitForReady: true });
   return new Promise((resolve, reject) => {
-    fn.call(client, request, (error: ServiceError | null, response?: unknown) =>
+    fn.call(client, request, metadata, options, (error: ServiceError | null, response?: unknown) =>
       error ? reject(error) : resolve(response as Res),
     );
   });
@@ -93,4 +120,76 @@ export function streamMessage(
     attributes: {},
     ...extra,
   };
+}
+
+/** A received StreamMessage (the fields the tests look at). */
+export interface ReceivedMsg {
+  request_id: string;
+  msg_id: { producer_id: string; topic_name: string; broker_addr: string; topic_offset: string };
+  payload: Buffer;
+  publish_time: string;
+  producer_name: string;
+  subscription_name: string;
+  attributes: Record<string, string>;
+  schema_id?: string;
+  schema_version?: number;
+  routing_key?: string;
+}
+
+/** An open ReceiveMessages stream with an awaitable inbox. */
+export interface MessageStream {
+  /** Resolves with the next `count` messages (event-driven). */
+  next(count?: number): Promise<ReceivedMsg[]>;
+  /** Resolves when the server ends the stream (status or end). */
+  ended: Promise<void>;
+  cancel(): void;
+}
+
+/** Opens ReceiveMessages for a consumer id. */
+export function receive(consumerClient: Client, consumerId: string): MessageStream {
+  const fn = (
+    consumerClient as unknown as Record<
+      string,
+      (req: unknown) => NodeJS.EventEmitter & { cancel(): void }
+    >
+  )['ReceiveMessages'];
+  if (!fn) throw new Error('no ReceiveMessages');
+  const stream = fn.call(consumerClient, { request_id: '1', consumer_id: consumerId });
+  const inbox: ReceivedMsg[] = [];
+  let waiter: (() => void) | undefined;
+  stream.on('data', (message: ReceivedMsg) => {
+    inbox.push(message);
+    waiter?.();
+  });
+  const ended = new Promise<void>((resolve) => {
+    stream.on('error', () => resolve());
+    stream.on('end', () => resolve());
+  });
+  return {
+    ended,
+    cancel: () => stream.cancel(),
+    next: async (count = 1) => {
+      while (inbox.length < count) {
+        await new Promise<void>((resolve) => {
+          waiter = resolve;
+        });
+      }
+      return inbox.splice(0, count);
+    },
+  };
+}
+
+/** Resolves with the next `'consumer'` event matching `predicate`. */
+export function consumerEvent(
+  broker: EmbeddedBroker,
+  predicate: (event: ConsumerEvent) => boolean,
+): Promise<ConsumerEvent> {
+  return new Promise((resolve) => {
+    const listener = (event: ConsumerEvent): void => {
+      if (!predicate(event)) return;
+      broker.off('consumer', listener);
+      resolve(event);
+    };
+    broker.on('consumer', listener);
+  });
 }

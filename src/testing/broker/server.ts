@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { createServer, type Server as NetServer, type Socket } from 'node:net';
+import { Server, ServerCredentials, type ConnectionInjector } from '@grpc/grpc-js';
 import { danubeServices } from '../../client/proto.js';
 import { BrokerCore } from './core.js';
 import { consumerService } from './services/consumer-service.js';
@@ -29,9 +30,15 @@ function credentials(options: BrokerOptions): ServerCredentials {
   );
 }
 
-function bind(server: Server, address: string, creds: ServerCredentials): Promise<number> {
+function listenOn(listener: NetServer, host: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.bindAsync(address, creds, (error, port) => (error ? reject(error) : resolve(port)));
+    const onError = (error: Error): void => reject(error);
+    listener.once('error', onError);
+    listener.listen({ host, port, exclusive: true }, () => {
+      listener.off('error', onError);
+      const address = listener.address();
+      resolve(typeof address === 'object' && address ? address.port : port);
+    });
   });
 }
 
@@ -49,18 +56,36 @@ function copyMessage(message: StoredMessage): StoredMessage {
  */
 export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
   private readonly core: BrokerCore;
-  private server: Server | undefined;
+  private readonly grpcServer: Server;
+  private readonly injector: ConnectionInjector;
+  private listener: NetServer | undefined;
+  private readonly sockets = new Set<Socket>();
   private currentPort: number;
   private readonly host: string;
   private closed = false;
 
   /** @internal use {@link startBroker}. */
-  constructor(private readonly options: BrokerOptions) {
+  constructor(options: BrokerOptions) {
     super();
     this.setMaxListeners(0);
     this.core = new BrokerCore(options, this);
     this.host = options.host ?? '127.0.0.1';
     this.currentPort = options.port ?? 0;
+    this.grpcServer = new Server({
+      // the receive limit is enforced by the handlers, with tonic's OUT_OF_RANGE
+      'grpc.max_receive_message_length': -1,
+      'grpc.max_send_message_length': -1,
+    });
+    const services = danubeServices();
+    this.grpcServer.addService(services.ProducerService.service, producerService(this.core));
+    this.grpcServer.addService(services.ConsumerService.service, consumerService(this.core));
+    this.grpcServer.addService(services.Discovery.service, discoveryService(this.core));
+    this.grpcServer.addService(services.HealthCheck.service, healthService(this.core));
+    this.grpcServer.addService(services.SchemaRegistry.service, schemaRegistryService(this.core));
+    // We own the TCP listener (and its sockets) so that going down looks like a dead
+    // broker process to clients: refused connections, dropped sockets, same port after.
+    this.injector = this.grpcServer.createConnectionInjector(credentials(options));
+    this.core.url = `${options.tls ? 'https' : 'http'}://${this.host}:${this.currentPort}`;
   }
 
   /** `http://127.0.0.1:PORT` (`https://` with TLS). */
@@ -75,7 +100,7 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
 
   /** Whether the broker is serving (not down, not closed). */
   get up(): boolean {
-    return this.server !== undefined;
+    return this.listener !== undefined;
   }
 
   /** Fault injection: see {@link BrokerFaults}. */
@@ -83,43 +108,47 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
     return this.core.faults;
   }
 
-  /** @internal binds the gRPC server (first start and comeUp). */
+  /** @internal starts accepting connections (first start and comeUp). */
   async listen(): Promise<void> {
     if (this.closed) throw new Error('the embedded broker is closed');
-    if (this.server) return;
-    const server = new Server({
-      // the receive limit is enforced by the handlers, with tonic's OUT_OF_RANGE
-      'grpc.max_receive_message_length': -1,
-      'grpc.max_send_message_length': -1,
+    if (this.listener) return;
+    const listener = createServer((socket) => {
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
+      this.injector.injectConnection(socket);
     });
-    const services = danubeServices();
-    server.addService(services.ProducerService.service, producerService(this.core));
-    server.addService(services.ConsumerService.service, consumerService(this.core));
-    server.addService(services.Discovery.service, discoveryService(this.core));
-    server.addService(services.HealthCheck.service, healthService(this.core));
-    server.addService(services.SchemaRegistry.service, schemaRegistryService(this.core));
-    const creds = credentials(this.options);
     let port: number | undefined;
     for (let attempt = 0; port === undefined; attempt++) {
       try {
-        port = await bind(server, `${this.host}:${this.currentPort}`, creds);
+        port = await listenOn(listener, this.host, this.currentPort);
       } catch (error) {
         // the previous listener of this port may take a moment to let go of it
         if (attempt >= 50 || this.currentPort === 0) throw error;
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     }
+    this.listener = listener;
     this.currentPort = port;
-    this.server = server;
-    this.core.url = `${this.options.tls ? 'https' : 'http'}://${this.host}:${port}`;
+    this.core.url = this.core.url.replace(/:\d+$/, `:${port}`);
   }
 
-  /** Stops serving: open connections are dropped and new ones refused. State is kept. */
-  goDown(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    server?.forceShutdown();
-    return Promise.resolve();
+  /**
+   * Stops serving, as if the broker process died: the listener closes (connections are
+   * refused) and open connections are dropped (in-flight calls fail UNAVAILABLE,
+   * consumer streams end). State is kept; {@link comeUp} serves again on the same port.
+   */
+  async goDown(): Promise<void> {
+    const listener = this.listener;
+    if (!listener) return;
+    this.listener = undefined;
+    const closing = new Promise<void>((resolve) => listener.close(() => resolve()));
+    const sockets = [...this.sockets].map(
+      (socket) => new Promise<void>((resolve) => socket.once('close', () => resolve())),
+    );
+    for (const socket of this.sockets) socket.destroy();
+    await Promise.all([closing, ...sockets]);
+    // let in-process clients notice the dropped connections before anything else happens
+    await new Promise((resolve) => setTimeout(resolve, 5));
   }
 
   /** Serves again on the same port after {@link goDown}. */
@@ -147,6 +176,8 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
     this.core.faults.clear();
     this.core.forgetClients();
     this.core.topics.clear();
+    this.injector.destroy();
+    this.grpcServer.forceShutdown();
   }
 
   /** Creates a namespace (topics can then be created in it). */

@@ -139,6 +139,17 @@ export interface BrokerEvents {
   message: [message: StoredMessage];
   /** An rpc call arrived (before faults are applied). */
   call: [event: BrokerCallEvent];
+  /** A consumer's ReceiveMessages stream opened (`connected: true`) or ended. */
+  consumer: [event: ConsumerEvent];
+}
+
+/** Payload of the `'consumer'` event. */
+export interface ConsumerEvent {
+  id: string;
+  name: string;
+  topic: string;
+  subscription: string;
+  connected: boolean;
 }
 
 /** Fault injection: makes the broker misbehave on purpose. */

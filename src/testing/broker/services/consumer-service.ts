@@ -106,14 +106,29 @@ function receiveMessages(
       call.end();
     },
   };
+  const announce = (connected: boolean): void => {
+    core.events.emit('consumer', {
+      id: consumer.id,
+      name: consumer.name,
+      topic: consumer.subscription.topic.name,
+      subscription: consumer.subscription.name,
+      connected,
+    });
+  };
+  let announcedEnd = false;
   const closed = (): void => {
     open = false;
     consumer.subscription.disconnect(consumer, session);
+    if (!announcedEnd) {
+      announcedEnd = true;
+      announce(false);
+    }
   };
   call.on('cancelled', closed);
   call.on('close', closed);
   call.on('error', closed);
   consumer.subscription.connect(consumer, session);
+  announce(true);
 }
 
 function subscriptionFor(
