@@ -5,6 +5,9 @@ import { SchemaError } from './errors.js';
 import type { PathSegment } from './json-path.js';
 import type { ValidationProblem } from './json-schema-validator.js';
 
+/** A bare Avro type name, e.g. `string` or `com.acme.Reading`. */
+const BARE_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+
 /** An Avro schema parsed once: the avsc type and its compact JSON text. */
 export interface ParsedAvroSchema {
   type: Type;
@@ -26,6 +29,9 @@ export function parseAvroSchema(definition: string, source: string): ParsedAvroS
   try {
     schema = JSON.parse(definition);
   } catch (err) {
+    // A bare type name such as `string` or `com.acme.Reading` (the registry accepts it too).
+    const bare = definition.trim();
+    if (BARE_NAME.test(bare)) return parseAvroSchema(JSON.stringify(bare), source);
     throw new SchemaError(
       `${source}: invalid Avro schema: not valid JSON (${(err as Error).message})`,
       { cause: err },

@@ -48,7 +48,6 @@ export function jsonSchemaDraft(schema: unknown, source: string): JsonSchemaDraf
 }
 
 function createAjv(draft: JsonSchemaDraft): Ajv {
-  // A fresh instance per schema: two versions of a subject usually share one $id.
   const ajv =
     draft === '2020-12'
       ? new Ajv2020(AJV_OPTIONS)
@@ -57,6 +56,31 @@ function createAjv(draft: JsonSchemaDraft): Ajv {
         : new Ajv(AJV_OPTIONS);
   addFormats(ajv);
   return ajv;
+}
+
+/**
+ * One ajv instance per draft, created on first use: an instance's first compile builds its
+ * meta-schema validator (a few hundred ms), later compiles take about a millisecond.
+ */
+const sharedAjv = new Map<JsonSchemaDraft, Ajv>();
+
+function compileWithSharedAjv(draft: JsonSchemaDraft, schema: object | boolean): ValidateFunction {
+  let ajv = sharedAjv.get(draft);
+  if (ajv === undefined) {
+    ajv = createAjv(draft);
+    sharedAjv.set(draft, ajv);
+  }
+  // Versions of one subject usually share an $id; the instance keeps one schema per $id.
+  // Validators compiled earlier keep working after their schema is removed.
+  const id = typeof schema === 'object' ? (schema as { $id?: unknown }).$id : undefined;
+  if (typeof id === 'string' && ajv.getSchema(id) !== undefined) ajv.removeSchema(id);
+  try {
+    return ajv.compile(schema);
+  } catch (err) {
+    if (typeof id === 'string') ajv.removeSchema(id);
+    ajv.removeSchema(schema);
+    throw err;
+  }
 }
 
 function describeError(error: ErrorObject, root: unknown): ValidationProblem {
@@ -114,7 +138,7 @@ export function compileJsonSchema(definition: string, source: string): JsonSchem
   const draft = jsonSchemaDraft(schema, source);
   let validateFn: ValidateFunction;
   try {
-    validateFn = createAjv(draft).compile(schema);
+    validateFn = compileWithSharedAjv(draft, schema);
   } catch (err) {
     throw new SchemaError(`${source}: invalid JSON Schema (${draft}): ${(err as Error).message}`, {
       cause: err,

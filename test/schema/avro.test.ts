@@ -183,3 +183,11 @@ describe('invalid Avro schemas', () => {
     ).toMatch(/^subject reading v1: invalid Avro schema: /);
   });
 });
+
+describe('bare Avro type names', () => {
+  it('accepts a primitive name without JSON quotes', () => {
+    const codec = codecFor('avro', ' string\n', 'binary', ctx);
+    expect(codec.encode({ kind: 'string', value: 'hi' }).subarray(0, 4)).toEqual(hex('4f626a01'));
+    expect(codec.decode(codec.encode({ kind: 'string', value: 'hi' }))).toBe('hi');
+  });
+});
