@@ -117,7 +117,7 @@ describe('auto_register (embedded broker)', () => {
     const resolver = new SchemaResolver(client.schemas);
     const first = await resolver.resolve(entry(), configDir({ 'evolving.json': V1 }));
     const again = await resolver.resolve(
-      entry(''),
+      entry(),
       configDir({ 'evolving.json': JSON.stringify(JSON.parse(V1), null, 2) }),
     );
     const changed = await resolver.resolve(entry(), configDir({ 'evolving.json': V2 }));
