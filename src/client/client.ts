@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import * as grpc from '@grpc/grpc-js';
 import { BrokerConnections } from './connections.js';
 import { Consumer, type ConsumerOptions } from './consumer.js';
@@ -58,6 +59,8 @@ export class DanubeClient {
       logger: options.logger ?? SILENT_LOGGER,
     };
     this.retry = resolveRetry(options.retry);
+    // Every in-flight call and retry listens on the lifetime signal; thousands is normal.
+    setMaxListeners(0, this.lifetime.signal);
     this.connections = new BrokerConnections({
       secure: endpoint.secure,
       credentials: endpoint.secure

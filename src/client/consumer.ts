@@ -79,7 +79,8 @@ interface Subscription extends TopicLookupResult {
 /**
  * Receives messages of a subscription, from every partition of the topic, as an async
  * iterable. The receive streams are reopened (after a new Subscribe) when the broker
- * restarts.
+ * restarts. Leaving a `for await` loop early keeps the consumer open (iterate again to
+ * continue); {@link Consumer.close} ends every iteration.
  *
  * @example
  * ```ts

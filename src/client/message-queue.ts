@@ -59,14 +59,14 @@ export class MessageQueue<T> implements AsyncIterable<T> {
     return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
   }
 
+  /**
+   * An iterator over the queue. Leaving a `for await` loop early (`break`) does not end
+   * the queue: another loop continues where the previous one stopped.
+   */
   [Symbol.asyncIterator](): AsyncIterator<T> {
     return {
       next: () => this.next(),
-      return: () => {
-        this.end();
-        this.items.length = 0;
-        return Promise.resolve({ value: undefined, done: true });
-      },
+      return: () => Promise.resolve({ value: undefined, done: true }),
     };
   }
 }
