@@ -58,7 +58,7 @@ export function didYouMean(key: string, candidates: readonly string[]): string |
     const distance = editDistance(lower, candidate.toLowerCase());
     if (best === undefined || distance < best.distance) best = { candidate, distance };
   }
-  if (best !== undefined && best.distance <= Math.max(2, Math.floor(key.length / 3))) {
+  if (best !== undefined && best.distance <= Math.max(1, Math.floor(key.length / 3))) {
     return best.candidate;
   }
   if (lower.length >= 4) {
