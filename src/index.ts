@@ -1,12 +1,63 @@
 /**
  * danube-connect-core: write Danube source connectors in TypeScript. The connector author
- * implements {@link SourceConnector}; {@link SourceRuntime} does everything Danube-side.
+ * implements {@link SourceConnector}; {@link SourceRuntime} does everything Danube-side
+ * (producers, schemas, ordered publishing with retries, commits after publish, health,
+ * metrics, graceful shutdown).
  *
  * @example
  * ```ts
- * import { SourceConnector, SourceRecord, defineConnector } from 'danube-connect-core';
+ * import { z } from 'zod';
+ * import { SourceConnector, SourceRecord, defineConnector, runConnector } from 'danube-connect-core';
+ *
+ * class Ticker extends SourceConnector {
+ *   async initialize() {}
+ *   producerConfigs() { return [{ topic: '/default/ticks', partitions: 0, reliableDispatch: false }]; }
+ *   async poll() { return [SourceRecord.json('/default/ticks', { at: Date.now() })]; }
+ * }
+ * const ticker = defineConnector({ settings: z.object({}), create: () => new Ticker() });
+ * await runConnector(ticker, { path: 'connector.toml' });
  * ```
+ * @module
  */
 export * from './connector/index.js';
-export type { JsonValue, RecordPayload } from './schema/payload.js';
-export type { ConnectorConfig, ResolvedSchema } from './connector/pending-types.js';
+export {
+  SourceRuntime,
+  runConnector,
+  realClock,
+  ManualClock,
+  producerName,
+  PublishTimeoutError,
+  FORCED_EXIT_CODES,
+} from './runtime/index.js';
+export type {
+  SourceRuntimeOptions,
+  RunOptions,
+  RuntimeStats,
+  RunConnectorOptions,
+  Clock,
+  TimerHandle,
+  ClientFactory,
+  RuntimeClient,
+  PublishProducer,
+} from './runtime/index.js';
+export { loadConfig, loadConfigSync, parseConfig, ConfigError } from './config/index.js';
+export type {
+  ConnectorConfig,
+  ConfigProblem,
+  LoadConfigOptions,
+  LoadedConfig,
+  SettingsSchema,
+  ProcessingSettings,
+  RetrySettings,
+  SchemaMapping,
+  DanubeSettings,
+  FailurePolicy,
+  LogLevel,
+  WireFormat,
+  VersionStrategy,
+  SchemaTypeName,
+} from './config/index.js';
+export { SchemaError, SchemaValidationError, encodeWithoutSchema } from './schema/index.js';
+export type { JsonValue, RecordPayload, ResolvedSchema, PayloadCodec } from './schema/index.js';
+export { RuntimeMetrics, RuntimeState, createLogger } from './observability/index.js';
+export type { Logger, StatusSnapshot, ErrorType } from './observability/index.js';

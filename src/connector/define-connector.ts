@@ -1,12 +1,8 @@
-import type { z } from 'zod';
-import type { ConnectorConfig } from './pending-types.js';
+import type { LoadedConfig, SettingsSchema } from '../config/parse.js';
 import type { SourceConnector } from './source-connector.js';
 
-/** The loaded configuration a connector module receives: `core` plus its own root keys. */
-export type LoadedConfig<S extends z.ZodObject> = { core: ConnectorConfig } & z.infer<S>;
-
 /** What a runnable connector module default-exports (see {@link defineConnector}). */
-export interface ConnectorModule<S extends z.ZodObject = z.ZodObject> {
+export interface ConnectorModule<S extends SettingsSchema = SettingsSchema> {
   /** zod schema of the connector's root keys (`[mqtt]`, `[[routes]]`, …). */
   readonly settings: S;
   /** Builds the connector from the loaded configuration. */
@@ -25,7 +21,7 @@ export interface ConnectorModule<S extends z.ZodObject = z.ZodObject> {
  * });
  * ```
  */
-export function defineConnector<S extends z.ZodObject>(
+export function defineConnector<S extends SettingsSchema>(
   definition: ConnectorModule<S>,
 ): ConnectorModule<S> {
   if (definition === null || typeof definition !== 'object') {

@@ -16,7 +16,7 @@ export type { SourceSender, DeliveryReceipt, DeliveryResult } from './sender.js'
 export { SourceConnector } from './source-connector.js';
 export type { SourceMode } from './source-connector.js';
 export { defineConnector, isConnectorModule } from './define-connector.js';
-export type { ConnectorModule, LoadedConfig } from './define-connector.js';
+export type { ConnectorModule } from './define-connector.js';
 export { TopicRouter } from './topic-router.js';
 export type { PatternSyntax, RouteEntry, RouteMatch, TopicRouterOptions } from './topic-router.js';
 export { BufferedPollBridge } from './buffered-poll-bridge.js';

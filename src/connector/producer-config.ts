@@ -1,5 +1,5 @@
 import { ConnectorError } from './errors.js';
-import type { ResolvedSchema } from './pending-types.js';
+import type { ResolvedSchema } from '../schema/types.js';
 
 /**
  * A Danube topic the connector publishes to. Return one per destination topic from

@@ -1,6 +1,6 @@
 import type { Envelopeish } from './envelope.js';
 import type { Offset } from './offset.js';
-import type { ConnectorConfig } from './pending-types.js';
+import type { ConnectorConfig } from '../config/types.js';
 import type { ProducerConfig } from './producer-config.js';
 import type { SourceSender } from './sender.js';
 

@@ -1,0 +1,107 @@
+import { status as GrpcStatus } from '@grpc/grpc-js';
+import { DanubeError } from '../client/errors.js';
+import type { SendOptions } from '../client/producer.js';
+import type { SendReceipt } from '../client/partition-producer.js';
+import { backoffDelay, retryWithBackoff, type BackoffSettings } from './backoff.js';
+import { sleep, type Clock } from './clock.js';
+import { PublishTimeoutError } from './errors.js';
+
+/** The part of the client's `Producer` the runtime uses (a fake in unit tests). */
+export interface PublishProducer {
+  readonly topic: string;
+  readonly name: string;
+  readonly partitionTopics: readonly string[];
+  route(key?: string): number;
+  send(payload: Uint8Array, options?: SendOptions): Promise<SendReceipt>;
+  close(): Promise<void>;
+}
+
+/** Settings of a {@link Publisher}. */
+export interface PublisherOptions {
+  clock: Clock;
+  backoff: BackoffSettings;
+  /** `retry.publish_timeout_ms`: no new attempt starts after this much time. */
+  publishTimeoutMs: number;
+  /** Counts one retry of a send to `topic`. */
+  onRetry?: (topic: string, error: unknown) => void;
+  /** Aborts every waiting retry and in-flight send (shutdown deadline). */
+  signal?: AbortSignal;
+}
+
+const NEVER_RETRIED = new Set([
+  'invalid_argument',
+  'failed_precondition',
+  'namespace_not_found',
+  'schema',
+  'config',
+]);
+
+/**
+ * Whether a failed send may succeed if sent again: Danube unavailability, producer loss,
+ * temporary rejection (PERMISSION_DENIED) and broker-side internal errors. Not retried:
+ * invalid argument / out of range (e.g. oversize), failed precondition, missing namespace,
+ * schema and configuration errors, our own cancellation, and anything that is not a
+ * `DanubeError` (a bug, not a transient condition).
+ */
+export function isRetryablePublishError(error: unknown): boolean {
+  if (!(error instanceof DanubeError)) return false;
+  if (NEVER_RETRIED.has(error.kind)) return false;
+  if (error.kind === 'closed') return error.code === GrpcStatus.CANCELLED;
+  return true;
+}
+
+/**
+ * Sends serialized records with the runtime owning retries: one attempt straight away (the
+ * hot path allocates nothing more), then exponential backoff with jitter until
+ * `retry.publish_timeout_ms` has passed since the first attempt.
+ */
+export class Publisher {
+  private readonly options: PublisherOptions;
+
+  constructor(options: PublisherOptions) {
+    this.options = options;
+  }
+
+  /** Publishes `payload` to partition `options.partition` of `producer`. */
+  async publish(
+    producer: PublishProducer,
+    payload: Uint8Array,
+    options: SendOptions,
+  ): Promise<SendReceipt> {
+    const { clock, signal } = this.options;
+    const started = clock.now();
+    const sendOptions: SendOptions = signal === undefined ? options : { ...options, signal };
+    try {
+      return await producer.send(payload, sendOptions);
+    } catch (first) {
+      if (signal?.aborted || !isRetryablePublishError(first)) throw first;
+      const topic = producer.partitionTopics[options.partition ?? 0] ?? producer.topic;
+      const deadline = started + this.options.publishTimeoutMs;
+      const { backoff, onRetry } = this.options;
+      let attempts = 1;
+      onRetry?.(topic, first);
+      await sleep(
+        clock,
+        Math.min(backoffDelay(1, backoff), Math.max(0, deadline - clock.now())),
+        signal,
+      );
+      return retryWithBackoff(
+        () => {
+          attempts += 1;
+          return producer.send(payload, sendOptions);
+        },
+        {
+          clock,
+          backoff,
+          attemptOffset: 1,
+          isRetryable: (error) => !signal?.aborted && isRetryablePublishError(error),
+          deadline,
+          onDeadline: (last) =>
+            new PublishTimeoutError(topic, this.options.publishTimeoutMs, attempts, last),
+          onRetry: (error) => onRetry?.(topic, error),
+          ...(signal === undefined ? {} : { signal }),
+        },
+      );
+    }
+  }
+}

@@ -1,0 +1,516 @@
+import type { ConnectorConfig } from '../config/types.js';
+import { ConnectorError, RuntimeStoppingError } from '../connector/errors.js';
+import { validateProducerConfigs, type ProducerConfig } from '../connector/producer-config.js';
+import type { SourceConnector, SourceMode } from '../connector/source-connector.js';
+import { startHttpServer, type HttpServer } from '../observability/http-server.js';
+import { createLogger, type Logger } from '../observability/logger.js';
+import { RuntimeMetrics } from '../observability/metrics.js';
+import { RuntimeState } from '../observability/state.js';
+import { resolveSchemas } from '../schema/resolver.js';
+import { BoundedBuffer } from './bounded-buffer.js';
+import { realClock, type Clock, type TimerHandle } from './clock.js';
+import { CommitScheduler } from './commit-scheduler.js';
+import { asError, errorMessage } from './errors.js';
+import { FailurePolicy } from './failure-policy.js';
+import { HealthMonitor } from './health-monitor.js';
+import { OffsetTracker } from './offset-tracker.js';
+import { runPollLoop } from './poll-loop.js';
+import { PublishPipeline, type PublishTarget } from './publish-pipeline.js';
+import { Publisher, type PublishProducer } from './publisher.js';
+import { installSignalHandlers } from './signals.js';
+import {
+  clientOptions,
+  connectDanube,
+  createTargets,
+  producerName,
+  type ClientFactory,
+  type RuntimeClient,
+} from './startup.js';
+import { StreamSender } from './stream-driver.js';
+
+/** Options of {@link SourceRuntime}; all optional. */
+export interface SourceRuntimeOptions {
+  /** Time source; tests inject a `ManualClock`. Default the real clock. */
+  clock?: Clock;
+  /** Logger; default a redacting pino logger at `processing.log_level`. */
+  logger?: Logger;
+  /** Creates the Danube client; default `DanubeClient.connect`. */
+  clientFactory?: ClientFactory;
+  /** Metrics registry to fill; default a new one labelled with `connector_name`. */
+  metrics?: RuntimeMetrics;
+  /**
+   * The health / readiness / metrics / status HTTP server: `false` = none; default on
+   * `processing.metrics_port` (`{ port: 0 }` picks a free port).
+   */
+  http?: false | { port?: number; host?: string };
+}
+
+/** Options of {@link SourceRuntime.run}. */
+export interface RunOptions {
+  /** Aborting it stops the runtime gracefully (drain, commit, shutdown). */
+  signal?: AbortSignal;
+  /**
+   * Install SIGTERM / SIGINT handlers while running (default true): the first signal stops
+   * gracefully, a second forces exit (130 for SIGINT, 143 for SIGTERM).
+   */
+  handleSignals?: boolean;
+}
+
+/** Live numbers of the data path (for tests, benchmarks and the status endpoint). */
+export interface RuntimeStats {
+  /** Envelopes accepted and not settled yet: queued + in flight (bounded by `buffer_size`). */
+  accepted: number;
+  /** Highest `accepted` seen. */
+  peakAccepted: number;
+  /** `processing.buffer_size`. */
+  capacity: number;
+  /** Envelopes being sent (with their retries). */
+  inflight: number;
+  /** Envelopes waiting for room in their partition lane. */
+  queued: number;
+  /** `commit()` calls made. */
+  commits: number;
+}
+
+/**
+ * Runs a {@link SourceConnector}: connects to Danube, initializes the connector, creates one
+ * producer per declared topic (schemas attached), then polls or lets it stream, publishes in
+ * order per partition with retries, commits offsets after durable publish, runs health
+ * checks, and stops gracefully (drain, commit, `shutdown()`, close) on a signal, an abort or a
+ * fatal error.
+ *
+ * @example
+ * ```ts
+ * const config = await loadConfig(settings);
+ * await new SourceRuntime(new MySource(config.my_source), config.core).run();
+ * ```
+ */
+export class SourceRuntime {
+  /** Numbers and status served by `/status` and `/readyz`. */
+  readonly state: RuntimeState;
+  /** Prometheus metrics served by `/metrics`. */
+  readonly metrics: RuntimeMetrics;
+
+  private readonly connector: SourceConnector;
+  private readonly core: ConnectorConfig;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly clientFactory: ClientFactory;
+  private readonly httpOption: false | { port?: number; host?: string };
+  private readonly buffer: BoundedBuffer;
+
+  private started = false;
+  private stopRequested = false;
+  private fatalError: Error | undefined;
+  private resolveStopped: () => void = () => undefined;
+  private readonly stoppedSignal: Promise<void>;
+  private readonly intake = new AbortController();
+  private readonly publishAbort = new AbortController();
+
+  private http: HttpServer | undefined;
+  private client: RuntimeClient | undefined;
+  private initialized = false;
+  private targets = new Map<string, PublishTarget>();
+  private deadLetterProducer: PublishProducer | undefined;
+  private pipeline: PublishPipeline | undefined;
+  private commits: CommitScheduler | undefined;
+  private health: HealthMonitor | undefined;
+  private sender: StreamSender | undefined;
+  private intakeTask: Promise<void> | undefined;
+
+  constructor(
+    connector: SourceConnector,
+    core: ConnectorConfig,
+    options: SourceRuntimeOptions = {},
+  ) {
+    this.connector = connector;
+    this.core = core;
+    this.clock = options.clock ?? realClock;
+    this.logger =
+      options.logger ??
+      createLogger({
+        level: core.processing.log_level,
+        secrets: core.secrets,
+        name: core.connector_name,
+      });
+    this.clientFactory = options.clientFactory ?? connectDanube;
+    this.httpOption = options.http ?? { port: core.processing.metrics_port };
+    this.metrics = options.metrics ?? new RuntimeMetrics({ connector: core.connector_name });
+    this.state = new RuntimeState({
+      connector: core.connector_name,
+      metrics: this.metrics,
+      secrets: core.secrets,
+    });
+    this.buffer = new BoundedBuffer(core.processing.buffer_size);
+    this.stoppedSignal = new Promise((resolve) => {
+      this.resolveStopped = resolve;
+    });
+  }
+
+  /** The data path's live numbers. */
+  get stats(): RuntimeStats {
+    return {
+      accepted: this.buffer.size,
+      peakAccepted: this.buffer.peak,
+      capacity: this.buffer.capacity,
+      inflight: this.pipeline?.inflight ?? 0,
+      queued: this.pipeline?.queued ?? 0,
+      commits: this.commits?.commits ?? 0,
+    };
+  }
+
+  /** URL of the observability server once started (`http://127.0.0.1:PORT`). */
+  get httpUrl(): string | undefined {
+    return this.http?.url;
+  }
+
+  /** Starts a graceful stop (same as aborting `run`'s signal). */
+  stop(reason = 'stop requested'): void {
+    this.requestStop(reason);
+  }
+
+  /**
+   * Runs until stopped. Resolves after a clean stop; rejects with the fatal error (from
+   * `initialize`, `poll`, the stream task, a record under `failure_policy = "fail"`,
+   * commits that kept failing, …) after the same drain-commit-shutdown sequence.
+   */
+  async run(options: RunOptions = {}): Promise<void> {
+    if (this.started) throw new Error('SourceRuntime.run() can be called only once');
+    this.started = true;
+    const removeSignals =
+      (options.handleSignals ?? true)
+        ? installSignalHandlers({ onShutdown: (signal) => this.requestStop(`received ${signal}`) })
+        : () => undefined;
+    const signal = options.signal;
+    const onAbort = (): void => this.requestStop('abort signal');
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) onAbort();
+    try {
+      try {
+        await this.start();
+        if (!this.stopRequested) this.startIntake();
+        await this.stoppedSignal;
+      } catch (error) {
+        this.fail(error);
+      }
+      await this.shutdown();
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      removeSignals();
+    }
+    if (this.fatalError !== undefined) throw this.fatalError;
+  }
+
+  private requestStop(reason: string): void {
+    if (this.stopRequested) return;
+    this.stopRequested = true;
+    this.logger.info({ reason }, `stopping: ${reason}`);
+    this.resolveStopped();
+  }
+
+  private fail(error: unknown): void {
+    const fatal = asError(error);
+    if (this.fatalError === undefined) {
+      this.fatalError = fatal;
+      this.state.recordError(fatal);
+      this.logger.error({ err: fatal }, `fatal: ${errorMessage(fatal)}`);
+    } else if (this.fatalError !== fatal) {
+      this.logger.error({ err: fatal }, `another error while stopping: ${errorMessage(fatal)}`);
+    }
+    this.requestStop('fatal error');
+  }
+
+  private checkMode(): SourceMode {
+    const mode = this.connector.mode();
+    const name = this.connector.constructor.name || 'the connector';
+    if (mode === 'polling' && typeof this.connector.poll !== 'function') {
+      throw ConnectorError.config(
+        `${name} runs in polling mode but does not implement poll(signal); implement poll, or return 'streaming' from mode() and implement startStreaming`,
+      );
+    }
+    if (mode === 'streaming' && typeof this.connector.startStreaming !== 'function') {
+      throw ConnectorError.config(
+        `${name} returns 'streaming' from mode() but does not implement startStreaming(sender, signal)`,
+      );
+    }
+    if (mode !== 'polling' && mode !== 'streaming') {
+      throw ConnectorError.config(
+        `${name}.mode() must return 'polling' or 'streaming', got ${String(mode)}`,
+      );
+    }
+    return mode;
+  }
+
+  private async start(): Promise<void> {
+    const { core } = this;
+    const mode = this.checkMode();
+    this.state.setMode(mode);
+    if (this.httpOption !== false) {
+      this.http = await startHttpServer({
+        port: this.httpOption.port ?? core.processing.metrics_port,
+        ...(this.httpOption.host === undefined ? {} : { host: this.httpOption.host }),
+        state: this.state,
+        metrics: this.metrics,
+        logger: this.logger,
+      });
+    }
+    this.client = await this.clientFactory(await clientOptions(core, this.logger));
+    if (this.stopRequested) return;
+
+    this.initialized = true;
+    await this.connector.initialize(core);
+    if (this.stopRequested) return;
+
+    const configs = await this.attachSchemas(
+      validateProducerConfigs(await this.connector.producerConfigs()),
+    );
+    if (this.stopRequested) return;
+    this.targets = await createTargets(this.client, core, configs);
+    const deadLetterTopic = core.processing.dead_letter_topic;
+    if (core.processing.failure_policy === 'dead_letter' && deadLetterTopic !== undefined) {
+      this.deadLetterProducer = await this.client.createProducer({
+        topic: deadLetterTopic,
+        name: producerName(core.connector_name, deadLetterTopic),
+        retry: false,
+      });
+    }
+    this.state.setProducers(
+      configs.map((c) => ({
+        topic: c.topic,
+        name: producerName(core.connector_name, c.topic),
+        partitions: c.partitions,
+        reliableDispatch: c.reliableDispatch,
+        ...(c.schemaConfig === undefined
+          ? {}
+          : { schema: { subject: c.schemaConfig.subject, version: c.schemaConfig.version } }),
+      })),
+    );
+    this.state.setConnected(true);
+    this.buildDataPath();
+    if (this.connector.healthCheck !== undefined) {
+      const check = this.connector.healthCheck.bind(this.connector);
+      this.health = new HealthMonitor({
+        check,
+        clock: this.clock,
+        intervalMs: core.processing.health_check_interval_ms,
+        failureThreshold: core.processing.health_check_failure_threshold,
+        state: this.state,
+        logger: this.logger.child({ component: 'health' }),
+      });
+      this.health.start();
+    }
+    this.state.markRunning();
+    this.logger.info(
+      { mode, topics: configs.map((c) => c.topic), failurePolicy: core.processing.failure_policy },
+      `${core.connector_name} running in ${mode} mode, publishing to ${configs.map((c) => c.topic).join(', ')}`,
+    );
+  }
+
+  private async attachSchemas(configs: ProducerConfig[]): Promise<ProducerConfig[]> {
+    if (this.core.schemas.length === 0 || this.client === undefined) return configs;
+    const resolved = await resolveSchemas(this.core, this.client.schemas);
+    const declared = new Set(configs.map((c) => c.topic));
+    for (const topic of resolved.keys()) {
+      if (!declared.has(topic)) {
+        this.logger.warn(
+          { topic },
+          `[[schemas]] entry for ${topic}, which producerConfigs() does not declare`,
+        );
+      }
+    }
+    return configs.map((c) => {
+      const schema = resolved.get(c.topic);
+      return schema === undefined ? c : { ...c, schemaConfig: schema };
+    });
+  }
+
+  private buildDataPath(): void {
+    const { core, clock, state } = this;
+    const backoff = { baseMs: core.retry.retry_backoff_ms, maxMs: core.retry.max_backoff_ms };
+    const publisher = new Publisher({
+      clock,
+      backoff,
+      publishTimeoutMs: core.retry.publish_timeout_ms,
+      signal: this.publishAbort.signal,
+      onRetry: (topic, error) => {
+        state.recordRetry(topic.replace(/-part-\d+$/, ''), error);
+        this.logger.debug(
+          { topic, err: error },
+          `retrying publish to ${topic}: ${errorMessage(error)}`,
+        );
+      },
+    });
+    const failurePolicy = new FailurePolicy({
+      policy: core.processing.failure_policy,
+      connectorName: core.connector_name,
+      state,
+      logger: this.logger.child({ component: 'failure-policy' }),
+      ...(this.deadLetterProducer === undefined
+        ? {}
+        : { deadLetter: { producer: this.deadLetterProducer, publisher } }),
+    });
+    const commit = this.connector.commit?.bind(this.connector);
+    const tracker = commit === undefined ? undefined : new OffsetTracker();
+    const pipeline = new PublishPipeline({
+      targets: this.targets,
+      publisher,
+      failurePolicy,
+      buffer: this.buffer,
+      tracker,
+      maxInflightPerPartition: core.processing.max_inflight_per_partition,
+      state,
+      clock,
+      logger: this.logger.child({ component: 'pipeline' }),
+      onSettled: () => this.commits?.notifySettled(),
+      onFatal: (error) => this.fail(error),
+    });
+    this.pipeline = pipeline;
+    if (commit !== undefined && tracker !== undefined) {
+      this.commits = new CommitScheduler({
+        tracker,
+        commit,
+        clock,
+        batchSize: core.processing.batch_size,
+        batchTimeoutMs: core.processing.batch_timeout_ms,
+        isIdle: () => this.buffer.size === 0,
+        maxRetries: core.retry.max_retries,
+        backoff,
+        onCommitted: (offsets) => {
+          for (const offset of offsets) state.setCommitted(offset.partition, offset.value);
+          this.logger.debug({ offsets: offsets.map(String) }, 'committed');
+        },
+        onRetry: (error, attempt) =>
+          this.logger.warn(
+            { err: error, attempt },
+            `commit failed, retrying: ${errorMessage(error)}`,
+          ),
+        onFatal: (error) =>
+          this.fail(
+            ConnectorError.fatal(
+              `commit() kept failing after ${core.retry.max_retries} retries: ${errorMessage(error)}`,
+              { cause: error },
+            ),
+          ),
+      });
+    }
+  }
+
+  private startIntake(): void {
+    const pipeline = this.pipeline as PublishPipeline;
+    const signal = this.intake.signal;
+    if (this.connector.mode() === 'streaming') {
+      const sender = new StreamSender(pipeline);
+      this.sender = sender;
+      const connector = this.connector as Required<Pick<SourceConnector, 'startStreaming'>>;
+      this.intakeTask = connector.startStreaming(sender, signal).then(
+        () => undefined,
+        (error: unknown) => {
+          if (!signal.aborted || !(error instanceof RuntimeStoppingError)) this.fail(error);
+        },
+      );
+      return;
+    }
+    const connector = this.connector as Required<Pick<SourceConnector, 'poll'>>;
+    this.intakeTask = runPollLoop({
+      poll: (s) => connector.poll(s),
+      pipeline,
+      clock: this.clock,
+      pollIntervalMs: this.core.processing.poll_interval_ms,
+      maxRetries: this.core.retry.max_retries,
+      backoff: { baseMs: this.core.retry.retry_backoff_ms, maxMs: this.core.retry.max_backoff_ms },
+      logger: this.logger.child({ component: 'poller' }),
+      signal,
+      onBatch: (size) => this.state.observeBatch(size),
+    }).catch((error: unknown) => this.fail(error));
+  }
+
+  private async shutdown(): Promise<void> {
+    const { core, clock } = this;
+    this.state.markStopping();
+    const stopping = new RuntimeStoppingError();
+    this.intake.abort(stopping);
+    this.sender?.stop(stopping);
+
+    let timer: TimerHandle | undefined;
+    const deadline = new Promise<'deadline'>((resolve) => {
+      timer = clock.setTimeout(() => resolve('deadline'), core.processing.shutdown_timeout_ms);
+    });
+    let timedOut = false;
+    const streaming = this.sender !== undefined;
+    // A poll batch in hand is still accepted (it was handed over); a stream task cannot hand
+    // anything over once the sender refuses, so draining need not wait for it.
+    if (this.intakeTask !== undefined && !streaming) {
+      timedOut =
+        (await Promise.race([this.intakeTask.then(() => 'done' as const), deadline])) ===
+        'deadline';
+    }
+    const pipeline = this.pipeline;
+    if (pipeline !== undefined) {
+      pipeline.closeIntake(stopping);
+      if (!timedOut) {
+        timedOut =
+          (await Promise.race([pipeline.drained().then(() => 'done' as const), deadline])) ===
+          'deadline';
+      }
+      if (timedOut) {
+        const left = this.buffer.size;
+        this.logger.warn(
+          { unpublished: left, shutdownTimeoutMs: core.processing.shutdown_timeout_ms },
+          `${left} envelope(s) not published within processing.shutdown_timeout_ms = ${core.processing.shutdown_timeout_ms}: they are not committed and will be read again`,
+        );
+        this.publishAbort.abort(stopping);
+        pipeline.abandon(
+          new RuntimeStoppingError(
+            `not published within processing.shutdown_timeout_ms = ${core.processing.shutdown_timeout_ms} ms; not committed`,
+          ),
+        );
+        await pipeline.drained();
+      }
+    }
+    if (this.intakeTask !== undefined && streaming && !timedOut) {
+      const ended = await Promise.race([this.intakeTask.then(() => 'done' as const), deadline]);
+      if (ended === 'deadline')
+        this.logger.warn('startStreaming() did not return after its signal aborted');
+    }
+    if (timer !== undefined) clock.clearTimeout(timer);
+
+    if (this.commits !== undefined) {
+      this.commits.stop();
+      await this.commits.flush();
+    }
+    await this.health?.stop();
+
+    if (this.initialized && this.connector.shutdown !== undefined) {
+      try {
+        await this.connector.shutdown();
+      } catch (error) {
+        this.logger.error({ err: error }, `connector shutdown() failed: ${errorMessage(error)}`);
+        this.fatalError ??= asError(error);
+      }
+    }
+    await this.closeDanube();
+    this.state.markStopped();
+    await this.http?.close().catch((error: unknown) => {
+      this.logger.warn({ err: error }, 'closing the observability server failed');
+    });
+    this.logger.info(
+      { fatal: this.fatalError === undefined ? undefined : errorMessage(this.fatalError) },
+      this.fatalError === undefined ? 'stopped' : 'stopped after a fatal error',
+    );
+  }
+
+  private async closeDanube(): Promise<void> {
+    const producers = [...this.targets.values()].map((t) => t.producer);
+    if (this.deadLetterProducer !== undefined) producers.push(this.deadLetterProducer);
+    const results = await Promise.allSettled([
+      ...producers.map((p) => p.close()),
+      ...(this.client === undefined ? [] : [this.client.close()]),
+    ]);
+    for (const result of results) {
+      if (result.status === 'rejected') {
+        this.logger.warn({ err: result.reason }, 'closing the Danube client failed');
+      }
+    }
+    this.state.setConnected(false);
+  }
+}
