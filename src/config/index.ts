@@ -20,6 +20,12 @@ export {
   TOPIC_PATTERN,
   isServiceUrl,
 } from './core-schema.js';
+export {
+  coreConfigJsonSchema,
+  connectorConfigJsonSchema,
+  type JsonSchemaDocument,
+} from './json-schema.js';
+export { renderConfigurationReference } from './reference.js';
 export type { FieldMeta } from './zod-walk.js';
 export type {
   ConnectorConfig,
