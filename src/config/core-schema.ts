@@ -209,9 +209,9 @@ export const schemaMappingSchema = z.object({
       description:
         'Schema definition file, relative to the configuration file. Required for json_schema and avro; empty or absent for string, bytes and number.',
     }),
-  auto_register: z.boolean().default(false).meta({
+  auto_register: z.boolean().default(true).meta({
     description:
-      'Register schema_file under subject at start-up (an identical definition is not a new version).',
+      'Register schema_file under subject at start-up (an identical definition is not a new version). Defaults to true, as in the Rust runtime; set false in production to only use what an admin registered.',
   }),
   version_strategy: versionStrategySchema,
   wire_format: z.enum(['default', 'binary']).default('default').meta({

@@ -195,7 +195,6 @@ export function renderConfigurationReference(): string {
     '| `schema_type = "json"` | accepted as `"json_schema"` |',
     '| `schema_type = "protobuf"` | refused: not supported yet |',
     '| `schema_file = ""` for string, bytes, number | accepted; the key may also be left out |',
-    '| `auto_register` defaults to `true` | defaults to `false`: write `auto_register = true` to register |',
     ...ignored,
     '| unknown keys silently ignored | warned about (did-you-mean), errors in strict mode |',
     '| `[danube]`, `retry.publish_timeout_ms`, `processing.max_inflight_per_partition`, `buffer_size`, `shutdown_timeout_ms`, `failure_policy`, `dead_letter_topic`, `wire_format` | new here, with the defaults above |',

@@ -62,7 +62,7 @@ describe('core configuration defaults', () => {
         topic: '/iot/logs',
         subject: 'logs',
         schema_type: 'string',
-        auto_register: false,
+        auto_register: true,
         version_strategy: 'latest',
         wire_format: 'default',
       },
