@@ -155,6 +155,17 @@ function bytesCodec(wireFormat: WireFormat, context: CodecContext): PayloadCodec
  * Compiles the codec of one (topic, schema version). Call once and reuse: compiling parses and
  * checks the definition; `encode` then only validates and serializes.
  *
+ * Payload kinds each schema type takes:
+ * - json_schema, avro: json; string (as a JSON string); number; bytes (UTF-8 JSON text, parsed,
+ *   validated, then sent unchanged in the default format).
+ * - number: number, or json holding a number.
+ * - string: string, json holding a string, or bytes that are valid UTF-8. Objects, numbers and
+ *   the rest are refused rather than silently turned into JSON text.
+ * - bytes: anything, as `encodeWithoutSchema` writes it.
+ *
+ * NaN / ±Infinity are refused everywhere; strings with lone surrogates are refused where they
+ * would be written as UTF-8 (inside JSON text they are escaped as `\uD800`, which is valid).
+ *
  * @param schemaType the subject's type
  * @param definition the unwrapped definition (JSON Schema or Avro text; ignored for string/bytes/number)
  * @param wireFormat `default` or `binary` (see {@link WireFormat})
