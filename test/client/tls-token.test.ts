@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DanubeClient } from '../../src/client/index.js';
+import { startBroker, type EmbeddedBroker } from '../../src/testing/index.js';
+import { FAST_RETRY, danubeErrorOf, uniqueTopic } from './core-suite.js';
+
+const tlsFile = (name: string): Buffer => readFileSync(new URL(`./tls/${name}`, import.meta.url));
+
+describe('TLS and token authentication', () => {
+  let broker: EmbeddedBroker | undefined;
+  let client: DanubeClient | undefined;
+
+  afterEach(async () => {
+    await client?.close();
+    await broker?.close();
+  });
+
+  it('publishes over TLS with a bearer token the broker requires', async () => {
+    broker = await startBroker({
+      tls: { cert: tlsFile('server.pem'), key: tlsFile('server.key') },
+      requireToken: 'secret-jwt',
+    });
+    expect(broker.url).toMatch(/^https:/);
+    client = await DanubeClient.connect({
+      serviceUrl: broker.url,
+      token: 'secret-jwt',
+      tls: { ca: tlsFile('ca.pem') },
+      retry: FAST_RETRY,
+    });
+    const topic = uniqueTopic('default', 'tls');
+    const producer = await client.createProducer({ topic, name: 'secure' });
+    await producer.send(Buffer.from('over tls'));
+    expect(broker.messages(topic).map((m) => m.payload.toString())).toEqual(['over tls']);
+  });
+
+  it('reports a wrong token as a configuration error, not retried', async () => {
+    broker = await startBroker({
+      tls: { cert: tlsFile('server.pem'), key: tlsFile('server.key') },
+      requireToken: 'secret-jwt',
+    });
+    client = await DanubeClient.connect({
+      serviceUrl: broker.url,
+      token: 'wrong',
+      tls: { ca: tlsFile('ca.pem') },
+      retry: FAST_RETRY,
+    });
+    const error = await danubeErrorOf(
+      client.createProducer({ topic: uniqueTopic('default', 'tls'), name: 'intruder' }),
+    );
+    expect(error).toMatchObject({ kind: 'config', retryable: false });
+    expect(error.message).toMatch(/UNAUTHENTICATED/);
+    expect(broker.stats().calls.CreateProducer ?? 0).toBeLessThanOrEqual(1);
+  });
+});
