@@ -14,7 +14,8 @@ export type SourceMode = 'polling' | 'streaming';
  *
  * Lifecycle: `initialize` → `producerConfigs` → `poll` repeatedly (polling mode) or
  * `startStreaming` once (streaming mode) → `commit` as records get published → `shutdown`.
- * Throw {@link ConnectorError} to tell the runtime whether to retry or stop.
+ * Throw {@link ConnectorError} to tell the runtime whether to retry or stop. The optional
+ * methods are declared here, so with `noImplicitOverride` implement them with `override`.
  *
  * @example
  * ```ts
@@ -22,11 +23,11 @@ export type SourceMode = 'polling' | 'streaming';
  *   private next = 0;
  *   async initialize() {}
  *   producerConfigs() { return [{ topic: '/default/counter', partitions: 0, reliableDispatch: false }]; }
- *   async poll() {
+ *   override async poll() {
  *     const n = this.next++;
  *     return [SourceEnvelope.withOffset(SourceRecord.number('/default/counter', n), Offset.of('c', n))];
  *   }
- *   async commit(offsets: Offset[]) { await saveCheckpoint(offsets); }
+ *   override async commit(offsets: Offset[]) { await saveCheckpoint(offsets); }
  * }
  * ```
  */

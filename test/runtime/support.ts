@@ -104,7 +104,7 @@ export class ListSource extends SourceConnector {
     return this.options.topics;
   }
 
-  async poll(): Promise<Envelopeish[]> {
+  override async poll(): Promise<Envelopeish[]> {
     this.polls += 1;
     if (this.lifecycle.calls.at(-1) !== 'poll') this.lifecycle.calls.push('poll');
     const hooked = this.options.pollHook?.(this.polls);
@@ -123,13 +123,13 @@ export class ListSource extends SourceConnector {
     return new Promise((resolve) => this.waiting.push(resolve));
   }
 
-  async commit(offsets: Offset[]): Promise<void> {
+  override async commit(offsets: Offset[]): Promise<void> {
     await this.options.commitHook?.(offsets);
     this.lifecycle.commits.push(offsets);
     if (this.lifecycle.calls.at(-1) !== 'commit') this.lifecycle.calls.push('commit');
   }
 
-  shutdown(): Promise<void> {
+  override shutdown(): Promise<void> {
     this.lifecycle.calls.push('shutdown');
     return Promise.resolve();
   }
@@ -167,18 +167,18 @@ export class PushSource extends SourceConnector {
     return this.topics;
   }
 
-  async startStreaming(sender: SourceSender, signal: AbortSignal): Promise<void> {
+  override async startStreaming(sender: SourceSender, signal: AbortSignal): Promise<void> {
     this.lifecycle.calls.push('startStreaming');
     this.senderReady(sender);
     await this.streamHook?.(sender, signal);
   }
 
-  commit(offsets: Offset[]): Promise<void> {
+  override commit(offsets: Offset[]): Promise<void> {
     this.lifecycle.commits.push(offsets);
     return Promise.resolve();
   }
 
-  shutdown(): Promise<void> {
+  override shutdown(): Promise<void> {
     this.lifecycle.calls.push('shutdown');
     return Promise.resolve();
   }
