@@ -55,6 +55,8 @@ type Cancellable = { cancel(): void };
  */
 export class BrokerConnections {
   private readonly channels = new Map<string, grpc.Client>();
+  /** URL as given → `host:port` (parsing a URL per call is measurable on the send path). */
+  private readonly addresses = new Map<string, string>();
   private readonly inFlight = new Set<Cancellable>();
   private readonly services = danubeServices();
   private closed = false;
@@ -171,7 +173,11 @@ export class BrokerConnections {
   }
 
   private channel(url: string): grpc.Client {
-    const { address } = parseServiceUrl(url, this.options.secure);
+    let address = this.addresses.get(url);
+    if (address === undefined) {
+      address = parseServiceUrl(url, this.options.secure).address;
+      this.addresses.set(url, address);
+    }
     let channel = this.channels.get(address);
     if (!channel) {
       channel = new grpc.Client(address, this.options.credentials, CHANNEL_OPTIONS);

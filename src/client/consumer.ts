@@ -144,6 +144,7 @@ export class Consumer implements AsyncIterable<ReceivedMessage> {
     return consumer;
   }
 
+  /** Iterates the received messages until the consumer is closed (`for await … of consumer`). */
   [Symbol.asyncIterator](): AsyncIterator<ReceivedMessage> {
     return this.queue[Symbol.asyncIterator]();
   }

@@ -19,9 +19,13 @@ export interface RetryOptions {
 
 /** The pino-compatible logger subset the client uses. Every call is `(fields, message)`. */
 export interface ClientLogger {
+  /** Detail for troubleshooting (retries, recreated producers). */
   debug(fields: object, message: string): void;
+  /** Normal events (connected, producer created). */
   info(fields: object, message: string): void;
+  /** Something went wrong and is being handled. */
   warn(fields: object, message: string): void;
+  /** Something went wrong and was not handled. */
   error(fields: object, message: string): void;
 }
 

@@ -8,11 +8,16 @@
 /** A u64 on the wire: a decimal string (never a JS number, ids use the full range). */
 export type U64 = string;
 
+/** `ProducerAccessMode` enum of DanubeApi.proto, by name. */
 export type ProducerAccessMode = 'Shared' | 'Exclusive';
+/** `DispatchStrategy` enum of DanubeApi.proto, by name. */
 export type DispatchStrategyName = 'NonReliable' | 'Reliable';
+/** Subscription type of `ConsumerRequest` (DanubeApi.proto), by name. */
 export type SubscriptionTypeName = 'Exclusive' | 'Shared' | 'Failover' | 'KeyShared';
+/** `TopicLookupResponse.response_type` (DanubeApi.proto), by name. */
 export type LookupTypeName = 'Redirect' | 'Connect' | 'Failed';
 
+/** `SchemaReference` message of DanubeApi.proto, as proto-loader decodes it. */
 export interface SchemaReferenceMsg {
   subject: string;
   use_latest?: boolean;
@@ -21,6 +26,7 @@ export interface SchemaReferenceMsg {
   version_ref?: 'use_latest' | 'pinned_version' | 'min_version';
 }
 
+/** `ProducerRequest` message of DanubeApi.proto, as proto-loader decodes it. */
 export interface ProducerRequestMsg {
   request_id: U64;
   producer_name: string;
@@ -30,12 +36,14 @@ export interface ProducerRequestMsg {
   dispatch_strategy: DispatchStrategyName;
 }
 
+/** `ProducerResponse` message of DanubeApi.proto, as proto-loader decodes it. */
 export interface ProducerResponseMsg {
   request_id: U64;
   producer_id: U64;
   producer_name: string;
 }
 
+/** `MsgID` message of DanubeApi.proto, as proto-loader decodes it. */
 export interface MsgIdMsg {
   producer_id: U64;
   topic_name: string;
@@ -43,6 +51,7 @@ export interface MsgIdMsg {
   topic_offset: U64;
 }
 
+/** `StreamMessage` message of DanubeApi.proto, as proto-loader decodes it. */
 export interface StreamMessageMsg {
   request_id: U64;
   msg_id: MsgIdMsg | null;
@@ -56,10 +65,12 @@ export interface StreamMessageMsg {
   routing_key?: string;
 }
 
+/** `MessageResponse` message of DanubeApi.proto, as proto-loader decodes it. */
 export interface MessageResponseMsg {
   request_id: U64;
 }
 
+/** `ConsumerRequest` message of DanubeApi.proto, as proto-loader decodes it. */
 export interface ConsumerRequestMsg {
   request_id: U64;
   topic_name: string;
@@ -69,37 +80,44 @@ export interface ConsumerRequestMsg {
   key_filters: string[];
 }
 
+/** `ConsumerResponse` message of DanubeApi.proto, as proto-loader decodes it. */
 export interface ConsumerResponseMsg {
   request_id: U64;
   consumer_id: U64;
   consumer_name: string;
 }
 
+/** `ReceiveRequest` message of DanubeApi.proto, as proto-loader decodes it. */
 export interface ReceiveRequestMsg {
   request_id: U64;
   consumer_id: U64;
 }
 
+/** `AckRequest` message of DanubeApi.proto, as proto-loader decodes it. */
 export interface AckRequestMsg {
   request_id: U64;
   msg_id: MsgIdMsg;
   subscription_name: string;
 }
 
+/** `NackRequest` (DanubeApi.proto): an `AckRequest` plus redelivery delay and reason. */
 export interface NackRequestMsg extends AckRequestMsg {
   delay_ms?: U64;
   reason?: string;
 }
 
+/** `AckResponse` message of DanubeApi.proto, as proto-loader decodes it. */
 export interface AckResponseMsg {
   request_id: U64;
 }
 
+/** `TopicLookupRequest` message of DanubeApi.proto, as proto-loader decodes it. */
 export interface TopicLookupRequestMsg {
   request_id: U64;
   topic: string;
 }
 
+/** `TopicLookupResponse` message of DanubeApi.proto, as proto-loader decodes it. */
 export interface TopicLookupResponseMsg {
   request_id: U64;
   response_type: LookupTypeName;
@@ -108,21 +126,25 @@ export interface TopicLookupResponseMsg {
   proxy: boolean;
 }
 
+/** `TopicPartitionsResponse` message of DanubeApi.proto, as proto-loader decodes it. */
 export interface TopicPartitionsResponseMsg {
   request_id: U64;
   partitions: string[];
 }
 
+/** `HealthCheckRequest` message of DanubeApi.proto, as proto-loader decodes it. */
 export interface HealthCheckRequestMsg {
   request_id: U64;
   client: 'Producer' | 'Consumer';
   id: U64;
 }
 
+/** `HealthCheckResponse` message of DanubeApi.proto, as proto-loader decodes it. */
 export interface HealthCheckResponseMsg {
   status: 'OK' | 'CLOSE';
 }
 
+/** `RegisterSchemaRequest` message of SchemaRegistry.proto, as proto-loader decodes it. */
 export interface RegisterSchemaRequestMsg {
   subject: string;
   schema_type: string;
@@ -132,6 +154,7 @@ export interface RegisterSchemaRequestMsg {
   tags: string[];
 }
 
+/** `RegisterSchemaResponse` message of SchemaRegistry.proto, as proto-loader decodes it. */
 export interface RegisterSchemaResponseMsg {
   schema_id: U64;
   version: number;
@@ -139,11 +162,13 @@ export interface RegisterSchemaResponseMsg {
   fingerprint: string;
 }
 
+/** `GetSchemaRequest` message of SchemaRegistry.proto, as proto-loader decodes it. */
 export interface GetSchemaRequestMsg {
   schema_id: U64;
   version?: number;
 }
 
+/** `GetSchemaResponse` message of SchemaRegistry.proto, as proto-loader decodes it. */
 export interface GetSchemaResponseMsg {
   schema_id: U64;
   version: number;
@@ -158,10 +183,12 @@ export interface GetSchemaResponseMsg {
   compatibility_mode: string;
 }
 
+/** `GetLatestSchemaRequest` / `ListVersionsRequest` (SchemaRegistry.proto): a subject name. */
 export interface SubjectRequestMsg {
   subject: string;
 }
 
+/** `SchemaVersionInfo` message of SchemaRegistry.proto, as proto-loader decodes it. */
 export interface SchemaVersionInfoMsg {
   version: number;
   created_at: U64;
@@ -171,10 +198,12 @@ export interface SchemaVersionInfoMsg {
   schema_id: U64;
 }
 
+/** `ListVersionsResponse` message of SchemaRegistry.proto, as proto-loader decodes it. */
 export interface ListVersionsResponseMsg {
   versions: SchemaVersionInfoMsg[];
 }
 
+/** `CheckCompatibilityRequest` message of SchemaRegistry.proto, as proto-loader decodes it. */
 export interface CheckCompatibilityRequestMsg {
   subject: string;
   new_schema_definition: Buffer;
@@ -182,21 +211,25 @@ export interface CheckCompatibilityRequestMsg {
   compatibility_mode?: string;
 }
 
+/** `CheckCompatibilityResponse` message of SchemaRegistry.proto, as proto-loader decodes it. */
 export interface CheckCompatibilityResponseMsg {
   is_compatible: boolean;
   errors: string[];
 }
 
+/** `DeleteSchemaVersionRequest` message of SchemaRegistry.proto, as proto-loader decodes it. */
 export interface DeleteSchemaVersionRequestMsg {
   subject: string;
   version: number;
 }
 
+/** `SetCompatibilityModeRequest` message of SchemaRegistry.proto, as proto-loader decodes it. */
 export interface SetCompatibilityModeRequestMsg {
   subject: string;
   compatibility_mode: string;
 }
 
+/** `ConfigureTopicSchemaRequest` message of SchemaRegistry.proto, as proto-loader decodes it. */
 export interface ConfigureTopicSchemaRequestMsg {
   topic_name: string;
   schema_subject: string;
@@ -204,6 +237,7 @@ export interface ConfigureTopicSchemaRequestMsg {
   enable_payload_validation: boolean;
 }
 
+/** `UpdateTopicValidationPolicyRequest` message of SchemaRegistry.proto, as proto-loader decodes it. */
 export interface UpdateTopicValidationPolicyRequestMsg {
   topic_name: string;
   validation_policy: string;
@@ -216,10 +250,12 @@ export interface SuccessResponseMsg {
   message: string;
 }
 
+/** `GetTopicSchemaConfigRequest` (SchemaRegistry.proto): a topic name. */
 export interface TopicNameRequestMsg {
   topic_name: string;
 }
 
+/** `GetTopicSchemaConfigResponse` message of SchemaRegistry.proto, as proto-loader decodes it. */
 export interface GetTopicSchemaConfigResponseMsg {
   schema_subject: string;
   validation_policy: string;
@@ -227,6 +263,7 @@ export interface GetTopicSchemaConfigResponseMsg {
   schema_id: U64;
 }
 
+/** `SubjectSummary` message of SchemaRegistry.proto, as proto-loader decodes it. */
 export interface SubjectSummaryMsg {
   subject: string;
   schema_type: string;
@@ -236,6 +273,7 @@ export interface SubjectSummaryMsg {
   tags: string[];
 }
 
+/** `ListSubjectsResponse` message of SchemaRegistry.proto, as proto-loader decodes it. */
 export interface ListSubjectsResponseMsg {
   subjects: SubjectSummaryMsg[];
 }
