@@ -1,0 +1,25 @@
+/**
+ * Exit codes of `danube-connect`, the same for every command:
+ *
+ * - `0` — success: the command finished, or a long-running one (`run`, `dev-broker`,
+ *   `consume`) stopped cleanly on SIGINT/SIGTERM.
+ * - `1` — failure: `validate-config` found problems, the connector stopped on a fatal
+ *   error, the broker could not be reached.
+ * - `2` — usage or set-up error: unknown command or option, missing argument, a module that
+ *   cannot be loaded or has no `defineConnector` default export, a configuration that
+ *   cannot be loaded by `run`.
+ */
+export const EXIT = {
+  OK: 0,
+  FAILURE: 1,
+  USAGE: 2,
+} as const;
+
+/** One of the {@link EXIT} codes. */
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** The exit-code paragraph every help text ends with. */
+export const EXIT_CODES_HELP = `Exit codes:
+  0  success (long-running commands: stopped cleanly by Ctrl-C / SIGTERM)
+  1  failure (invalid configuration, fatal connector error, broker unreachable)
+  2  usage or set-up error (bad arguments, module or configuration cannot be loaded)`;

@@ -1,0 +1,107 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { DanubeClient } from '../../src/client/index.js';
+import { CliProcess, runCliProcess } from './support/cli-process.js';
+
+const started: CliProcess[] = [];
+const clients: DanubeClient[] = [];
+
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+  await Promise.all(started.splice(0).map((p) => p.stop('SIGKILL')));
+});
+
+async function devBroker(...args: string[]): Promise<{ broker: CliProcess; url: string }> {
+  const broker = new CliProcess(['dev-broker', '--port', '0', ...args]);
+  started.push(broker);
+  const [, url = ''] = await broker.waitForStdout(/listening on (http:\/\/\S+)/);
+  return { broker, url };
+}
+
+describe('danube-connect dev-broker and consume', { timeout: 120_000 }, () => {
+  it('serves producers, prints new topics, and consume prints records decoded by schema type', async () => {
+    const { broker, url } = await devBroker('--namespace', 'iot');
+    expect(broker.stdout.lines[0]).toContain('namespaces: default, iot');
+
+    const client = await DanubeClient.connect({ serviceUrl: url });
+    clients.push(client);
+    await client.schemas.register({
+      subject: 'readings-v1',
+      schemaType: 'json_schema',
+      definition: JSON.stringify({ type: 'object', properties: { celsius: { type: 'number' } } }),
+    });
+    const producer = await client.createProducer({
+      topic: '/iot/readings',
+      name: 'readings-producer',
+      schema: { subject: 'readings-v1' },
+    });
+    await producer.send(Buffer.from(JSON.stringify({ celsius: 21.5 })), {
+      key: 'room-1',
+      attributes: { unit: 'C' },
+    });
+    await broker.waitForStdout(/^topic created: \/iot\/readings$/);
+
+    const consumed = await runCliProcess([
+      'consume',
+      '--topic',
+      '/iot/readings',
+      '--service-url',
+      url,
+      '--count',
+      '1',
+      '--json',
+    ]);
+    expect(consumed.code, consumed.stderr.join('\n')).toBe(0);
+    expect(consumed.stdout).toHaveLength(1);
+    expect(JSON.parse(consumed.stdout[0] ?? '')).toMatchObject({
+      topic: '/iot/readings',
+      offset: '0',
+      key: 'room-1',
+      producer: 'readings-producer',
+      attributes: { unit: 'C' },
+      schema: { subject: 'readings-v1', version: 1, type: 'json_schema' },
+      value: { celsius: 21.5 },
+    });
+
+    expect(await broker.stop('SIGINT')).toBe(0);
+    expect(broker.stdout.lines).toContain('stopping the dev broker');
+  });
+
+  it('prints schema-less payloads as bytes in the text format', async () => {
+    const { url } = await devBroker();
+    const client = await DanubeClient.connect({ serviceUrl: url });
+    clients.push(client);
+    const producer = await client.createProducer({ topic: '/default/raw', name: 'raw' });
+    await producer.send(Buffer.from([0xde, 0xad, 0xbe, 0xef]));
+    const consumed = await runCliProcess([
+      'consume',
+      '-t',
+      '/default/raw',
+      '-u',
+      url,
+      '-n',
+      '1',
+      '--subscription',
+      'inspect',
+    ]);
+    expect(consumed.code, consumed.stderr.join('\n')).toBe(0);
+    expect(consumed.stdout).toEqual([
+      'topic=/default/raw offset=0',
+      '  <4 bytes, base64> 3q2+7w==',
+    ]);
+    expect(consumed.stderr).toContain('subscribed to /default/raw (subscription inspect, Shared)');
+  });
+
+  it('waits for a topic that does not exist yet, and stops cleanly on SIGINT', async () => {
+    const { url } = await devBroker();
+    const consume = new CliProcess(['consume', '-t', '/default/later', '-u', url]);
+    started.push(consume);
+    await consume.waitForStderr(/topic \/default\/later does not exist yet/);
+    const client = await DanubeClient.connect({ serviceUrl: url });
+    clients.push(client);
+    const producer = await client.createProducer({ topic: '/default/later', name: 'late' });
+    await producer.send(Buffer.from('hello'));
+    await consume.waitForStderr(/^subscribed to \/default\/later/);
+    await consume.waitForStdout(/^topic=\/default\/later offset=0$/);
+    expect(await consume.stop('SIGINT')).toBe(0);
+  });
+});
