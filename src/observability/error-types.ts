@@ -23,7 +23,10 @@ export const ERROR_TYPES = [
   'schema',
 ] as const;
 
-/** One value of the `error_type` metric label; see {@link ERROR_TYPES}. */
+/**
+ * One value of the `error_type` metric label: `retryable`, `fatal`, `invalid_data`,
+ * `broker_rejected`, `timeout`, `oversize` or `schema` (the `ERROR_TYPES` list).
+ */
 export type ErrorType = (typeof ERROR_TYPES)[number];
 
 /** The bucket used for values and errors that match no documented error type. */

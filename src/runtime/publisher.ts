@@ -11,8 +11,11 @@ export interface PublishProducer {
   readonly topic: string;
   readonly name: string;
   readonly partitionTopics: readonly string[];
+  /** The partition index for `key` (round-robin without a key; 0 for a plain topic). */
   route(key?: string): number;
+  /** Sends one payload; resolves when the broker acknowledged it. */
   send(payload: Uint8Array, options?: SendOptions): Promise<SendReceipt>;
+  /** Closes the producer (all its partitions). */
   close(): Promise<void>;
 }
 

@@ -14,8 +14,10 @@ import type { PublishProducer } from './publisher.js';
 
 /** What the runtime needs from a Danube client (the real one, or a fake in unit tests). */
 export interface RuntimeClient {
+  /** Creates (or recreates) the producer of one topic, partitions included. */
   createProducer(options: ProducerOptions): Promise<PublishProducer>;
   readonly schemas: SchemaRegistryApi;
+  /** Closes every producer and connection of the client. */
   close(): Promise<void>;
 }
 
