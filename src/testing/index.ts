@@ -4,6 +4,11 @@
  * @module
  */
 export { startBroker, EmbeddedBroker } from './broker/server.js';
+export { startBrokerProcess } from './broker/broker-process.js';
+export type { BrokerProcess } from './broker/broker-process.js';
+export type { BrokerProcessOptions } from './broker/process-protocol.js';
+export { runDevBroker } from './broker/dev-broker.js';
+export type { DevBrokerOptions } from './broker/dev-broker.js';
 export type {
   BrokerCallEvent,
   BrokerEvents,
