@@ -1,19 +1,28 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Repository root. */
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Markdown files whose TypeScript blocks must come from compiled snippet files. */
+/**
+ * Markdown files whose TypeScript blocks must come from compiled snippet files: the
+ * README, every page in docs/ and every example's README.
+ */
 export const DOCUMENTS = [
   'README.md',
-  'docs/guide.md',
-  'docs/schemas.md',
-  'docs/operations.md',
-  'docs/testing.md',
-  'docs/cli.md',
+  ...markdownIn('docs'),
+  ...markdownIn('examples'),
+  ...readdirSync(join(ROOT, 'examples'), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .flatMap((entry) => markdownIn(`examples/${entry.name}`)),
 ];
+
+function markdownIn(folder: string): string[] {
+  return readdirSync(join(ROOT, folder))
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => `${folder}/${name}`);
+}
 
 /** A `ts` code block of a Markdown file and the snippet it claims to show. */
 export interface DocBlock {
@@ -34,30 +43,31 @@ const FENCE = /^```(ts|typescript)\s*$/;
 /** Every `ts` fenced block of a Markdown text, with its `<!-- snippet: … -->` marker if any. */
 export function docBlocks(document: string, text: string): DocBlock[] {
   const lines = text.split('\n');
-  const blocks: DocBlock[] = [];
+  const lineStart: number[] = [];
   let offset = 0;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] ?? '';
-    if (FENCE.test(line)) {
-      const previous = i > 0 ? (lines[i - 1] ?? '') : '';
-      const bodyStart = offset + line.length + 1;
-      let j = i + 1;
-      let bodyEnd = bodyStart;
-      while (j < lines.length && lines[j] !== '```') {
-        bodyEnd += (lines[j] ?? '').length + 1;
-        j++;
-      }
-      blocks.push({
-        document,
-        line: i + 1,
-        source: MARKER.exec(previous)?.[1],
-        start: bodyStart,
-        end: bodyEnd,
-        body: text.slice(bodyStart, bodyEnd),
-      });
-      for (; i < j; i++) offset += (lines[i] ?? '').length + 1;
-    }
+  for (const line of lines) {
+    lineStart.push(offset);
     offset += line.length + 1;
+  }
+  const blocks: DocBlock[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (!FENCE.test(lines[i] ?? '')) continue;
+    // The marker line precedes the fence, possibly with a blank line (prettier adds one).
+    let m = i - 1;
+    while (m >= 0 && (lines[m] ?? '').trim() === '') m--;
+    let close = i + 1;
+    while (close < lines.length && lines[close] !== '```') close++;
+    const start = lineStart[i + 1] ?? text.length;
+    const end = lineStart[close] ?? text.length;
+    blocks.push({
+      document,
+      line: i + 1,
+      source: m >= 0 ? MARKER.exec(lines[m] ?? '')?.[1] : undefined,
+      start,
+      end,
+      body: text.slice(start, end),
+    });
+    i = close;
   }
   return blocks;
 }
