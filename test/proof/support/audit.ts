@@ -18,8 +18,13 @@ export interface DeliveryAudit {
   lost: number[];
   /** Stored messages beyond the first copy of each record. */
   duplicates: number;
-  /** Partition topics whose first copies are not in increasing seq order (per key). */
+  /** Keys whose first copies are not in increasing seq order within a partition topic. */
   orderViolations: string[];
+  /**
+   * Partition topics whose first copies are not in increasing seq order at all: the
+   * default ordered mode keeps hand-over order per partition topic, not only per key.
+   */
+  partitionOrderViolations: string[];
   /** Records stored without their key or attributes. */
   metadataMismatches: number[];
 }
@@ -38,9 +43,11 @@ export function auditDelivery(
   let stored = 0;
   let duplicates = 0;
   const orderViolations: string[] = [];
+  const partitionOrderViolations: string[] = [];
   const metadataMismatches: number[] = [];
   for (const [topic, messages] of storedByTopic) {
     const lastPerKey = new Map<string, number>();
+    let lastInTopic = -1;
     for (const message of messages) {
       stored += 1;
       const seq = seqOf(message.payload);
@@ -57,10 +64,21 @@ export function auditDelivery(
         orderViolations.push(`${topic} key "${key}": ${seq} stored after ${previous}`);
       }
       lastPerKey.set(key, seq);
+      if (seq < lastInTopic)
+        partitionOrderViolations.push(`${topic}: ${seq} stored after ${lastInTopic}`);
+      lastInTopic = Math.max(lastInTopic, seq);
     }
   }
   const lost = [...expected].filter((seq) => !seen.has(seq)).sort((a, b) => a - b);
-  return { expected: expected.size, stored, lost, duplicates, orderViolations, metadataMismatches };
+  return {
+    expected: expected.size,
+    stored,
+    lost,
+    duplicates,
+    orderViolations,
+    partitionOrderViolations,
+    metadataMismatches,
+  };
 }
 
 /**

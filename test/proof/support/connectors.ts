@@ -3,7 +3,11 @@ import { SourceConnector, type SourceMode } from '../../../src/connector/source-
 import type { SourceEnvelope } from '../../../src/connector/envelope.js';
 import type { Offset } from '../../../src/connector/offset.js';
 import type { ProducerConfig } from '../../../src/connector/producer-config.js';
-import type { DeliveryResult, SourceSender } from '../../../src/connector/sender.js';
+import type {
+  DeliveryReceipt,
+  DeliveryResult,
+  SourceSender,
+} from '../../../src/connector/sender.js';
 import type { ConnectorConfig } from '../../../src/connector/pending-types.js';
 import { SOURCE_PARTITION, sequenceEnvelope, type SequenceOptions } from './sequence.js';
 
@@ -13,6 +17,11 @@ export interface ProofConnectorOptions extends SequenceOptions {
   total: number;
   /** First record to produce (a restarted source resumes from its committed offset + 1). */
   first?: number;
+  /**
+   * Records available at start (default all): the rest wait for {@link ProofConnector.release},
+   * so a test can inject a fault between two phases of a run.
+   */
+  available?: number;
   /** Partitions of the topic in producerConfigs. */
   partitions: number;
   /** Largest poll result / streaming batch. */
@@ -26,6 +35,8 @@ export interface ProofConnectorOptions extends SequenceOptions {
    * committed ahead of what the broker stored. Throwing fails the commit (counted as a violation).
    */
   auditCommit?: (offsets: readonly Offset[]) => void;
+  /** Streaming only: once records `< atSeq` settled, `startStreaming` throws `error`. */
+  streamFailure?: { atSeq: number; error: Error };
   /** Extra topics the connector declares (e.g. a dead-letter topic). */
   extraProducers?: ProducerConfig[];
   /** Replaces the envelope for `seq` (bad payloads, oversize, …). */
@@ -46,6 +57,8 @@ abstract class ProofConnector extends SourceConnector {
   readonly events = new EventEmitter();
   protected readonly options: ProofConnectorOptions;
   protected next: number;
+  /** Records `< available` may be produced now. */
+  protected available: number;
   readonly #pollFailures: Error[];
   readonly #commitFailures: Error[];
 
@@ -53,8 +66,20 @@ abstract class ProofConnector extends SourceConnector {
     super();
     this.options = options;
     this.next = options.first ?? 0;
+    this.available = Math.min(options.available ?? options.total, options.total);
     this.#pollFailures = [...(options.pollFailures ?? [])];
     this.#commitFailures = [...(options.commitFailures ?? [])];
+  }
+
+  /** The next seq the connector would produce. */
+  get produced(): number {
+    return this.next;
+  }
+
+  /** Makes records up to `upTo - 1` available (all by default). */
+  release(upTo = this.options.total): void {
+    this.available = Math.min(Math.max(this.available, upTo), this.options.total);
+    this.events.emit('change');
   }
 
   /** Resolves once `commit` has covered `seq`. */
@@ -103,6 +128,16 @@ abstract class ProofConnector extends SourceConnector {
     return this.options.envelopeFor?.(seq) ?? sequenceEnvelope(seq, this.options);
   }
 
+  /** Makes the next polls throw these errors, in order. */
+  failNextPolls(...errors: Error[]): void {
+    this.#pollFailures.push(...errors);
+  }
+
+  /** Makes the next commits throw these errors, in order. */
+  failNextCommits(...errors: Error[]): void {
+    this.#commitFailures.push(...errors);
+  }
+
   protected takePollFailure(): Error | undefined {
     return this.#pollFailures.shift();
   }
@@ -142,7 +177,7 @@ export class PollingProofConnector extends ProofConnector {
     const failure = this.takePollFailure();
     if (failure) return Promise.reject(failure);
     const out: SourceEnvelope[] = [];
-    while (out.length < this.options.batch && this.next < this.options.total)
+    while (out.length < this.options.batch && this.next < this.available)
       out.push(this.envelope(this.next++));
     return Promise.resolve(out);
   }
@@ -170,33 +205,48 @@ export class StreamingProofConnector extends ProofConnector {
 
   override async startStreaming(sender: SourceSender, signal: AbortSignal): Promise<void> {
     this.log('startStreaming');
-    try {
-      while (this.next < this.options.total && !signal.aborted) {
-        const seqs: number[] = [];
-        while (seqs.length < this.options.batch && this.next < this.options.total)
-          seqs.push(this.next++);
-        const receipts = await sender.sendBatch(seqs.map((seq) => this.envelope(seq)));
-        receipts.forEach((receipt, i) => {
-          const seq = seqs[i] ?? -1;
-          receipt.delivered.then(
-            (result) => this.#settle(seq, result),
-            (error: unknown) =>
-              this.#settle(seq, error instanceof Error ? error : new Error(String(error))),
-          );
-        });
+    const failure = this.options.streamFailure;
+    while (this.next < this.options.total && !signal.aborted) {
+      if (failure !== undefined && this.next >= failure.atSeq) {
+        await this.waitFor(() => this.results.size >= failure.atSeq - (this.options.first ?? 0));
+        throw failure.error;
       }
-    } catch (error) {
-      this.sendError = error;
-      return;
+      if (this.next >= this.available) {
+        await Promise.race([this.waitFor(() => this.next < this.available), aborted(signal)]);
+        continue;
+      }
+      const seqs: number[] = [];
+      const limit = Math.min(this.available, failure?.atSeq ?? this.available);
+      while (seqs.length < this.options.batch && this.next < limit) seqs.push(this.next++);
+      let receipts: DeliveryReceipt[];
+      try {
+        receipts = await sender.sendBatch(seqs.map((seq) => this.envelope(seq)));
+      } catch (error) {
+        this.sendError = error;
+        return;
+      }
+      receipts.forEach((receipt, i) => {
+        const seq = seqs[i] ?? -1;
+        receipt.delivered.then(
+          (result) => this.#settle(seq, result),
+          (error: unknown) =>
+            this.#settle(seq, error instanceof Error ? error : new Error(String(error))),
+        );
+      });
     }
-    if (signal.aborted) return;
-    await new Promise<void>((resolve) =>
-      signal.addEventListener('abort', () => resolve(), { once: true }),
-    );
+    await aborted(signal);
   }
 
   #settle(seq: number, result: DeliveryResult | Error): void {
     this.results.set(seq, result);
     this.events.emit('change');
   }
+}
+
+/** Resolves when `signal` aborts (at once if it already did). */
+function aborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise<void>((resolve) =>
+    signal.addEventListener('abort', () => resolve(), { once: true }),
+  );
 }
