@@ -4,6 +4,7 @@ import {
   RuntimeStoppingError,
   SourceConnector,
   TopicRouter,
+  createLogger,
   defineConnector,
   type ConnectorConfig,
   type ProducerConfig,
@@ -13,7 +14,7 @@ import { messageToRecord, type SchemaType } from './message-to-record.js';
 import { ReconnectBackoff } from './reconnect-backoff.js';
 import { QOS_LEVEL, settings, type MqttRoute, type MqttSettings } from './settings.js';
 
-/** Where the connector reports what happens upstream (console by default; pino fits too). */
+/** Where the connector reports what happens upstream; default a logger like the runtime's. */
 export interface ConnectorLog {
   info(message: string): void;
   warn(message: string): void;
@@ -38,13 +39,16 @@ export interface MqttSourceOptions {
  */
 export class MqttSourceConnector extends SourceConnector {
   private readonly router: TopicRouter<MqttRoute>;
-  private readonly log: ConnectorLog;
+  private log: ConnectorLog;
   private readonly backoff: ReconnectBackoff;
   private schemaTypes = new Map<string, SchemaType>();
   private client: MqttClient | undefined;
   private sender: SourceSender | undefined;
   private senderAttached: () => void = () => {};
   private readonly senderReady = new Promise<void>((resolve) => (this.senderAttached = resolve));
+  private markSubscribed: () => void = () => {};
+  /** Resolves once every route is subscribed (messages flow from then on). */
+  readonly subscribed = new Promise<void>((resolve) => (this.markSubscribed = resolve));
   /** Bumped when a connection closes: an ack computed for an older connection is dropped. */
   private connectionGeneration = 0;
   private disconnectedSince: Date | undefined;
@@ -52,10 +56,15 @@ export class MqttSourceConnector extends SourceConnector {
 
   constructor(
     private readonly settings: MqttSettings,
-    options: MqttSourceOptions = {},
+    private readonly options: MqttSourceOptions = {},
   ) {
     super();
-    this.router = new TopicRouter(settings.routes, { syntax: 'mqtt', path: 'mqtt.routes' });
+    // A shared subscription ($share/group/filter) delivers topics matching its filter part.
+    const routes = settings.routes.map((route) => ({
+      ...route,
+      from: withoutSharePrefix(route.from),
+    }));
+    this.router = new TopicRouter(routes, { syntax: 'mqtt', path: 'mqtt.routes' });
     this.log = options.log ?? console;
     this.backoff = new ReconnectBackoff(settings.reconnect_min_ms, settings.reconnect_max_ms);
   }
@@ -66,6 +75,15 @@ export class MqttSourceConnector extends SourceConnector {
 
   /** Connects to the MQTT broker; a broker that refuses or cannot be reached in time is fatal. */
   override async initialize(core: ConnectorConfig): Promise<void> {
+    this.log =
+      this.options.log ??
+      createLogger({
+        level: core.processing.log_level,
+        secrets: core.secrets,
+        name: core.connector_name,
+      }).child({
+        component: 'mqtt',
+      });
     this.schemaTypes = new Map(core.schemas.map((schema) => [schema.topic, schema.schema_type]));
     const client = mqtt.connect(this.clientOptions());
     this.client = client;
@@ -99,6 +117,7 @@ export class MqttSourceConnector extends SourceConnector {
       }
       this.log.info(`subscribed to ${route.from} (QoS ${grant.qos}) → ${route.to}`);
     }
+    this.markSubscribed();
   }
 
   /** Healthy while connected to the MQTT broker. */
@@ -210,6 +229,11 @@ export class MqttSourceConnector extends SourceConnector {
   private brokerAddress(): string {
     return `${this.settings.broker_host}:${this.settings.broker_port}`;
   }
+}
+
+function withoutSharePrefix(filter: string): string {
+  const match = /^\$share\/[^/]+\/(.+)$/.exec(filter);
+  return match?.[1] ?? filter;
 }
 
 /** Resolves on the first CONNACK; rejects on a refused CONNECT or after `timeoutMs`. */

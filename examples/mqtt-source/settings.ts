@@ -28,14 +28,18 @@ export const mqttRoute = z
 
 /** `[mqtt]`: the connection to the MQTT broker and the routes. Same keys as the Rust connector. */
 export const mqttSettings = z.object({
-  broker_host: z.string().min(1),
-  broker_port: z.number().int().min(1).max(65535).default(1883),
-  client_id: z.string().min(1),
+  /** `MQTT_BROKER_HOST` overrides it (as in the Rust connector). */
+  broker_host: z.string().min(1).meta({ env: 'MQTT_BROKER_HOST' }),
+  /** `MQTT_BROKER_PORT` overrides it. */
+  broker_port: z.number().int().min(1).max(65535).default(1883).meta({ env: 'MQTT_BROKER_PORT' }),
+  /** `MQTT_CLIENT_ID` overrides it. */
+  client_id: z.string().min(1).meta({ env: 'MQTT_CLIENT_ID' }),
   /** Secret: set with the `MQTT_USERNAME` environment variable. */
   username: z.string().optional().meta({ env: 'MQTT_USERNAME', secret: true }),
   /** Secret: set with the `MQTT_PASSWORD` environment variable. */
   password: z.string().optional().meta({ env: 'MQTT_PASSWORD', secret: true }),
-  use_tls: z.boolean().default(false),
+  /** `MQTT_USE_TLS` overrides it. */
+  use_tls: z.boolean().default(false).meta({ env: 'MQTT_USE_TLS' }),
   keep_alive_secs: z.number().int().nonnegative().default(60),
   connection_timeout_secs: z.number().positive().default(30),
   max_packet_size: z

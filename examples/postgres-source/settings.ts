@@ -19,8 +19,11 @@ export const tableSettings = z.object({
 
 /** `[postgres]`: the database, where cursors are kept, and the tables. */
 export const postgresSettings = z.object({
-  /** `postgres://user@host:5432/database`; the password comes from `POSTGRES_PASSWORD`. */
-  url: z.string().regex(/^postgres(ql)?:\/\//, { message: 'expected a postgres:// URL' }),
+  /** `postgres://user@host:5432/database` (`POSTGRES_URL` overrides it); the password comes from `POSTGRES_PASSWORD`. */
+  url: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, { message: 'expected a postgres:// URL' })
+    .meta({ env: 'POSTGRES_URL' }),
   /** Secret: set with the `POSTGRES_PASSWORD` environment variable. */
   password: z.string().optional().meta({ env: 'POSTGRES_PASSWORD', secret: true }),
   /** Table holding each table's committed cursor; created when missing. */

@@ -7,6 +7,7 @@ import {
   ConnectorError,
   SourceConnector,
   TopicRouter,
+  createLogger,
   defineConnector,
   type ConnectorConfig,
   type ProducerConfig,
@@ -19,7 +20,7 @@ import { RateLimiter, type Clock } from './rate-limiter.js';
 import { RequestHandler } from './request-handler.js';
 import { webhookSettings, type WebhookRoute, type WebhookSettings } from './settings.js';
 
-/** Where the connector reports what happens (console by default; pino fits too). */
+/** Where the connector reports what happens; default a logger like the runtime's. */
 export interface ConnectorLog {
   info(message: string): void;
   warn(message: string): void;
@@ -45,15 +46,17 @@ export class WebhookSourceConnector extends SourceConnector {
   private readonly router: TopicRouter<WebhookRoute>;
   private readonly env: NodeJS.ProcessEnv;
   private readonly now: Clock;
-  private readonly log: ConnectorLog;
+  private log: ConnectorLog;
   private server: Server | undefined;
   private handler: RequestHandler | undefined;
   private sender: SourceSender | undefined;
-  private boundAddress: AddressInfo | undefined;
+  private markListening: (address: AddressInfo) => void = () => {};
+  /** Resolves with the bound address once the server accepts events (its port when `port = 0`). */
+  readonly listening = new Promise<AddressInfo>((resolve) => (this.markListening = resolve));
 
   constructor(
     private readonly settings: WebhookSettings,
-    options: WebhookSourceOptions = {},
+    private readonly options: WebhookSourceOptions = {},
   ) {
     super();
     this.router = new TopicRouter(settings.routes, { path: 'routes' });
@@ -68,6 +71,15 @@ export class WebhookSourceConnector extends SourceConnector {
 
   /** Builds authentication, rate limits and the HTTP server (it listens once streaming starts). */
   override initialize(core: ConnectorConfig): Promise<void> {
+    this.log =
+      this.options.log ??
+      createLogger({
+        level: core.processing.log_level,
+        secrets: core.secrets,
+        name: core.connector_name,
+      }).child({
+        component: 'webhook',
+      });
     const schemaTypes = new Map<string, SchemaType>(
       core.schemas.map((s) => [s.topic, s.schema_type]),
     );
@@ -117,13 +129,9 @@ export class WebhookSourceConnector extends SourceConnector {
       );
       server.listen(port, host, resolveListen);
     });
-    this.boundAddress = server.address() as AddressInfo;
-    this.log.info(`webhook server listening on ${host}:${this.boundAddress.port}`);
-  }
-
-  /** The address the server listens on (its port when `[server] port = 0`). */
-  address(): AddressInfo | undefined {
-    return this.boundAddress;
+    const address = server.address() as AddressInfo;
+    this.log.info(`webhook server listening on ${host}:${address.port}`);
+    this.markListening(address);
   }
 
   /** Healthy while the HTTP server listens. */
@@ -164,8 +172,8 @@ export class WebhookSourceConnector extends SourceConnector {
       cert !== undefined && key !== undefined
         ? createHttpsServer(
             {
-              cert: readFileSync(resolve(configDir, cert)),
-              key: readFileSync(resolve(configDir, key)),
+              cert: readTlsFile(configDir, 'tls_cert_path', cert),
+              key: readTlsFile(configDir, 'tls_key_path', key),
             },
             listener,
           )
@@ -176,17 +184,16 @@ export class WebhookSourceConnector extends SourceConnector {
   }
 }
 
+function readTlsFile(configDir: string, key: string, path: string): Buffer {
+  try {
+    return readFileSync(resolve(configDir, path));
+  } catch (cause) {
+    throw ConnectorError.config(`[server] ${key} ${path}: cannot read the file`, { cause });
+  }
+}
+
 /** The runnable module: `danube-connect run examples/webhook-source/connector.ts`. */
 export default defineConnector({
   settings: webhookSettings,
-  create: (config) => new WebhookSourceConnector(webhookSettingsOf(config)),
+  create: (config) => new WebhookSourceConnector(config),
 });
-
-function webhookSettingsOf(config: WebhookSettings): WebhookSettings {
-  return {
-    server: config.server,
-    auth: config.auth,
-    rate_limit: config.rate_limit,
-    routes: config.routes,
-  };
-}

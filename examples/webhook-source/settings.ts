@@ -15,8 +15,10 @@ export const rateLimitSettings = z.object({
 
 /** `[server]`: where the HTTP server listens and how long it waits. */
 export const serverSettings = z.object({
-  host: z.string().default('0.0.0.0'),
-  port: z.number().int().min(0).max(65535).default(8080),
+  /** `SERVER_HOST` overrides it (as in the Rust connector). */
+  host: z.string().default('0.0.0.0').meta({ env: 'SERVER_HOST' }),
+  /** `SERVER_PORT` overrides it; 0 picks a free port. */
+  port: z.number().int().min(0).max(65535).default(8080).meta({ env: 'SERVER_PORT' }),
   /** Longest a request waits for its event to be durably published before a 503. */
   timeout_seconds: z.number().positive().default(30),
   /** Larger bodies are refused with 413. */
