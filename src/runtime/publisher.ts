@@ -88,10 +88,30 @@ export class Publisher {
         Math.min(backoffDelay(1, backoff), Math.max(0, deadline - clock.now())),
         signal,
       );
+      const timeoutMs = this.options.publishTimeoutMs;
       return retryWithBackoff(
-        () => {
+        async () => {
           attempts += 1;
-          return producer.send(payload, sendOptions);
+          // A retry may meet a broker that is down (the client then reconnects and looks the
+          // topic up again): bound the attempt by what is left of publish_timeout_ms.
+          const attempt = new AbortController();
+          const timer = clock.setTimeout(
+            () => attempt.abort(new Error('publish_timeout_ms reached')),
+            Math.max(0, deadline - clock.now()),
+          );
+          const forward = (): void => attempt.abort(signal?.reason);
+          signal?.addEventListener('abort', forward, { once: true });
+          try {
+            return await producer.send(payload, { ...options, signal: attempt.signal });
+          } catch (error) {
+            if (attempt.signal.aborted && !signal?.aborted) {
+              throw new PublishTimeoutError(topic, timeoutMs, attempts, error);
+            }
+            throw error;
+          } finally {
+            clock.clearTimeout(timer);
+            signal?.removeEventListener('abort', forward);
+          }
         },
         {
           clock,
@@ -99,8 +119,7 @@ export class Publisher {
           attemptOffset: 1,
           isRetryable: (error) => !signal?.aborted && isRetryablePublishError(error),
           deadline,
-          onDeadline: (last) =>
-            new PublishTimeoutError(topic, this.options.publishTimeoutMs, attempts, last),
+          onDeadline: (last) => new PublishTimeoutError(topic, timeoutMs, attempts, last),
           onRetry: (error) => onRetry?.(topic, error),
           ...(signal === undefined ? {} : { signal }),
         },
