@@ -8,7 +8,7 @@ import type {
   ToChild,
   ToParent,
 } from './process-protocol.js';
-import type { BrokerStats } from './types.js';
+import type { BrokerMethod, BrokerStats } from './types.js';
 
 const READY_TIMEOUT_MS = 60_000;
 const CLOSE_TIMEOUT_MS = 10_000;
@@ -28,6 +28,8 @@ export interface BrokerProcess {
   stats(): Promise<BrokerStats>;
   /** Creates a namespace so producers may create topics in it. */
   createNamespace(name: string): Promise<void>;
+  /** Delays every call of `method` (every method when omitted) by `ms`; 0 clears (`faults.latency`). */
+  latency(ms: number, method?: BrokerMethod): Promise<void>;
   /** Closes the broker and waits for the child to exit. */
   close(): Promise<void>;
 }
@@ -96,6 +98,10 @@ class ChildBroker implements BrokerProcess {
 
   async createNamespace(name: string): Promise<void> {
     await this.query({ op: 'createNamespace', name });
+  }
+
+  async latency(ms: number, method?: BrokerMethod): Promise<void> {
+    await this.query(method === undefined ? { op: 'latency', ms } : { op: 'latency', ms, method });
   }
 
   async close(): Promise<void> {

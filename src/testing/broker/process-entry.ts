@@ -24,6 +24,9 @@ function answer(query: BrokerQuery, running: EmbeddedBroker): unknown {
     case 'createNamespace':
       running.createNamespace(query.name);
       return null;
+    case 'latency':
+      running.faults.latency(query.ms, query.method);
+      return null;
   }
 }
 

@@ -3,7 +3,7 @@
  * `serialization: 'advanced'`, so bigints and Buffers cross intact).
  * @module
  */
-import type { BrokerOptions, BrokerStats } from './types.js';
+import type { BrokerMethod, BrokerOptions, BrokerStats } from './types.js';
 
 /** Options a broker in a child process accepts (functions cannot cross the process boundary). */
 export type BrokerProcessOptions = Omit<BrokerOptions, 'idGenerator'>;
@@ -13,7 +13,8 @@ export type BrokerQuery =
   | { op: 'messageCount'; topic: string }
   | { op: 'topics' }
   | { op: 'stats' }
-  | { op: 'createNamespace'; name: string };
+  | { op: 'createNamespace'; name: string }
+  | { op: 'latency'; ms: number; method?: BrokerMethod };
 
 /** What each query answers. */
 export interface BrokerQueryResults {
@@ -21,6 +22,7 @@ export interface BrokerQueryResults {
   topics: string[];
   stats: BrokerStats;
   createNamespace: null;
+  latency: null;
 }
 
 /** Parent → child. */
