@@ -94,7 +94,9 @@ async function driveClock(
 }
 
 function results(s: Scenario): Map<number, DeliveryResult | Error> {
-  return s.connector instanceof StreamingProofConnector ? s.connector.results : new Map<number, DeliveryResult | Error>();
+  return s.connector instanceof StreamingProofConnector
+    ? s.connector.results
+    : new Map<number, DeliveryResult | Error>();
 }
 
 afterAll(() => {
