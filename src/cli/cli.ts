@@ -17,7 +17,11 @@ export interface CommandEntry {
  * clear of a ts-node/esm loader hang on concurrent imports when running from source).
  */
 export const COMMANDS: readonly CommandEntry[] = [
-  // RUN_PENDING
+  {
+    name: 'run',
+    summary: 'run a connector module with the configuration in CONNECTOR_CONFIG_PATH',
+    load: async () => (await import('./commands/run.js')).runCommand,
+  },
   {
     name: 'validate-config',
     summary: 'check a configuration file and print every problem with its key path',

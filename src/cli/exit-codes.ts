@@ -8,6 +8,7 @@
  * - `2` — usage or set-up error: unknown command or option, missing argument, a module that
  *   cannot be loaded or has no `defineConnector` default export, a configuration that
  *   cannot be loaded by `run`.
+ * - `130` / `143` — a long-running command forced out by a second SIGINT / SIGTERM.
  */
 export const EXIT = {
   OK: 0,
@@ -22,4 +23,5 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 export const EXIT_CODES_HELP = `Exit codes:
   0  success (long-running commands: stopped cleanly by Ctrl-C / SIGTERM)
   1  failure (invalid configuration, fatal connector error, broker unreachable)
-  2  usage or set-up error (bad arguments, module or configuration cannot be loaded)`;
+  2  usage or set-up error (bad arguments, module or configuration cannot be loaded)
+  130/143  forced out by a second SIGINT / SIGTERM while stopping`;

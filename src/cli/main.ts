@@ -8,6 +8,7 @@
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { FORCED_EXIT_CODES } from '../runtime/signals.js';
 import { runCli } from './cli.js';
 
 function isEntryPoint(): boolean {
@@ -22,7 +23,7 @@ function isEntryPoint(): boolean {
 
 /**
  * Runs the CLI in this process: SIGINT/SIGTERM stop long-running commands cleanly (a
- * second signal exits at once with 130). Once the command is done and its output flushed,
+ * second signal exits at once: 130 for SIGINT, 143 for SIGTERM). Once the command is done and its output flushed,
  * the process exits with the command's code: timers or sockets a connector or library
  * left behind must not keep a stopped connector's process alive.
  */
@@ -31,7 +32,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   const onSignal = (signal: NodeJS.Signals): void => {
     if (controller.signal.aborted) {
       process.stderr.write(`received ${signal} again: exiting now\n`);
-      process.exit(130);
+      process.exit(FORCED_EXIT_CODES[signal as 'SIGINT' | 'SIGTERM'] ?? 1);
     }
     controller.abort(new Error(`received ${signal}`));
   };

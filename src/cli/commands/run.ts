@@ -1,0 +1,97 @@
+import { ConfigError, formatProblem, loadConfig } from '../../config/index.js';
+import { redactSecrets } from '../../observability/redact.js';
+import { SourceRuntime } from '../../runtime/source-runtime.js';
+import { UsageError, parseCommandArgs, stringOption } from '../args.js';
+import type { Command } from '../command.js';
+import { loadConnectorModule } from '../connector-module.js';
+import { EXIT } from '../exit-codes.js';
+import { println } from '../io.js';
+
+const HELP = `Usage: danube-connect run <module> [--config <file>]
+
+Runs a connector: imports <module> (a file path or package name whose default export comes
+from defineConnector), loads the configuration from CONNECTOR_CONFIG_PATH (or --config)
+with the module's settings schema and environment overrides, and runs it with the
+SourceRuntime until SIGINT / SIGTERM, then drains, commits and shuts down. A second signal
+exits at once (130 for SIGINT, 143 for SIGTERM).
+
+Logs are JSON lines on stdout (readable when pino-pretty is installed and stdout is a
+terminal); the level is processing.log_level, overridden by LOG_LEVEL. Health, readiness,
+metrics and status are served on processing.metrics_port (0 = any free port, logged).
+
+Options:
+  --config, -c <file>  configuration file (default: $CONNECTOR_CONFIG_PATH)
+  --help, -h           show this help
+
+Environment:
+  CONNECTOR_CONFIG_PATH   the TOML configuration file
+  DANUBE_SERVICE_URL, CONNECTOR_NAME, DANUBE_TOKEN, and the connector's declared
+  variables (e.g. API_KEY): override the file
+  LOG_LEVEL               trace | debug | info | warn | error | fatal | silent
+
+Example:
+  CONNECTOR_CONFIG_PATH=connector.toml danube-connect run ./dist/connector.js
+
+Exit codes:
+  0    stopped cleanly after SIGINT / SIGTERM (or the connector finished)
+  1    stopped on a fatal error (connector, broker, publish failure under failure_policy = "fail")
+  2    usage error, the module cannot be loaded, or the configuration is invalid
+       (including what only shows at start-up: a token without TLS, an unreadable TLS
+       file, credentials the broker rejects)
+       (including what only shows at start-up: a token without TLS, an unreadable TLS
+       file, credentials the broker rejects)
+  130  forced out by a second SIGINT (143 for SIGTERM)`;
+
+/** `danube-connect run`: runs a connector module until stopped. */
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'run a connector module with the configuration in CONNECTOR_CONFIG_PATH',
+  help: HELP,
+  async run(argv, io) {
+    const args = parseCommandArgs(argv, { config: { type: 'string', short: 'c' } }, 1);
+    const specifier = args.positionals[0];
+    if (specifier === undefined) throw new UsageError('missing the connector <module>');
+    const module = await loadConnectorModule(specifier, io.cwd);
+
+    let config: Awaited<ReturnType<typeof loadConfig<typeof module.settings>>>;
+    try {
+      config = await loadConfig(module.settings, {
+        ...(stringOption(args, 'config') === undefined
+          ? {}
+          : { path: stringOption(args, 'config') }),
+        env: io.env,
+        warn: (message) => println(io.stderr, `warning: ${message}`),
+      });
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      for (const problem of error.problems) {
+        println(io.stderr, `error: ${formatProblem(error.file, problem)}`);
+      }
+      println(io.stderr, 'danube-connect run: the configuration is invalid (see above)');
+      return EXIT.USAGE;
+    }
+
+    const secrets = config.core.secrets;
+    try {
+      const connector = await module.create(config);
+      await new SourceRuntime(connector, config.core).run({
+        signal: io.signal,
+        handleSignals: false,
+      });
+      return EXIT.OK;
+    } catch (error) {
+      const message = redactSecrets(
+        error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        secrets,
+      );
+      // Set-up mistakes found only at start-up (token without TLS, unreadable TLS file,
+      // rejected credentials, a polling connector without poll) are configuration errors.
+      if ((error as { kind?: unknown } | null)?.kind === 'config') {
+        println(io.stderr, `danube-connect run: configuration error: ${message}`);
+        return EXIT.USAGE;
+      }
+      println(io.stderr, `danube-connect run: stopped on a fatal error: ${message}`);
+      return EXIT.FAILURE;
+    }
+  },
+};
