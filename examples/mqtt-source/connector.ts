@@ -24,6 +24,8 @@ export interface ConnectorLog {
 /** Options of {@link MqttSourceConnector} beyond its settings. */
 export interface MqttSourceOptions {
   log?: ConnectorLog;
+  /** Told each time the connection to the MQTT broker is made (true) or lost (false). */
+  onConnectionChange?: (connected: boolean) => void;
 }
 
 /**
@@ -203,11 +205,14 @@ export class MqttSourceConnector extends SourceConnector {
     // Runs before mqtt.js' own 'close' handler, which schedules the reconnect with this period.
     client.prependListener('close', () => {
       this.connectionGeneration += 1;
-      this.disconnectedSince ??= new Date();
       client.options.reconnectPeriod = this.backoff.next();
+      if (this.disconnectedSince !== undefined) return;
+      this.disconnectedSince = new Date();
+      this.options.onConnectionChange?.(false);
     });
     client.on('connect', () => {
       this.backoff.reset();
+      this.options.onConnectionChange?.(true);
       if (this.disconnectedSince !== undefined && !this.stopping) {
         this.log.info(`reconnected to MQTT broker ${this.brokerAddress()}`);
       }
