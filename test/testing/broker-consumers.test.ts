@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startBroker, type EmbeddedBroker } from '../../src/testing/index.js';
 import {
   call,
+  callAfterRestart,
   callError,
   consumerEvent,
   producerRequest,
@@ -130,12 +131,11 @@ describe('embedded broker: consumers', () => {
     });
     await broker.restart();
     expect(
-      await call(
-        clients.health,
-        'HealthCheck',
-        { request_id: '1', client: 'Consumer', id },
-        { waitForReady: true },
-      ),
+      await callAfterRestart(clients.health, 'HealthCheck', {
+        request_id: '1',
+        client: 'Consumer',
+        id,
+      }),
     ).toEqual({ status: 'CLOSE' });
   });
 
@@ -172,7 +172,10 @@ describe('embedded broker: consumers', () => {
     first.cancel();
     await disconnected;
     expect(broker.subscriptions(TOPIC)[0]?.pending).toEqual([]);
+    const health = { request_id: '1', client: 'Consumer', id: consumerId };
+    expect(await call(clients.health, 'HealthCheck', health)).toEqual({ status: 'CLOSE' });
     expect(await subscribe('sub', 'c')).toBe(consumerId);
+    expect(await call(clients.health, 'HealthCheck', health)).toEqual({ status: 'OK' });
     const second = receive(clients.consumer, consumerId);
     const [redelivered] = await second.next();
     expect(redelivered?.payload.toString()).toBe('m1');

@@ -98,6 +98,15 @@ describe('embedded broker: fault injection and stats', () => {
     expect(stats.storedMessages).toBe(8);
   });
 
+  it('takes 1,000 concurrent sends with latency, all stored with distinct offsets', async () => {
+    broker.faults.latency(20, 'SendMessage');
+    await Promise.all(Array.from({ length: 1000 }, (_, i) => send(`m${i}`)));
+    const messages = broker.messages(TOPIC);
+    expect(messages).toHaveLength(1000);
+    expect(new Set(messages.map((m) => m.offset)).size).toBe(1000);
+    expect(broker.stats().peakConcurrentSends).toBeGreaterThan(100);
+  });
+
   it('sees one send at a time when the client serialises, even with latency', async () => {
     broker.faults.latency(5);
     for (let i = 0; i < 4; i++) await send(`m${i}`);

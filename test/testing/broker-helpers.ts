@@ -1,6 +1,7 @@
 import {
   credentials,
   Metadata,
+  status,
   type CallOptions,
   type Client,
   type ServiceError,
@@ -62,7 +63,7 @@ export function call<Res>(
 ): Promise<Res> {
   const fn = (client as unknown as Record<string, UnaryMethod>)[method];
   if (!fn) throw new Error(`no method ${method}`);
-  const options: CallOptions = { deadline: Date.now() + 5_000 };
+  const options: CallOptions = { deadline: Date.now() + 20_000 };
   const metadata = extras.metadata ?? new Metadata();
   // grpc-js takes wait-for-ready as a metadata option
   if (extras.waitForReady) metadata.setOptions({ waitForReady: true });
@@ -192,4 +193,37 @@ export function consumerEvent(
     };
     broker.on('consumer', listener);
   });
+}
+
+/**
+ * {@link call} for the first calls after the broker restarted or came back up: a call
+ * racing the dropped connection fails UNAVAILABLE (as with a real broker restart), so it
+ * is retried, waiting for the channel to be ready.
+ */
+export async function callAfterRestart<Res>(
+  client: Client,
+  method: string,
+  request: unknown,
+): Promise<Res> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call<Res>(client, method, request, { waitForReady: true });
+    } catch (error) {
+      if ((error as ServiceError).code !== status.UNAVAILABLE || attempt >= 5) throw error;
+    }
+  }
+}
+
+/** {@link callError} after a restart: skips failures caused by the dropped connection. */
+export async function callErrorAfterRestart(
+  client: Client,
+  method: string,
+  request: unknown,
+): Promise<ServiceError> {
+  try {
+    await callAfterRestart(client, method, request);
+  } catch (error) {
+    return error as ServiceError;
+  }
+  throw new Error(`${method} succeeded, a failure was expected`);
 }

@@ -3,7 +3,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startBroker, type EmbeddedBroker } from '../../src/testing/index.js';
 import {
   call,
+  callAfterRestart,
   callError,
+  callErrorAfterRestart,
   producerRequest,
   rawClients,
   streamMessage,
@@ -43,7 +45,7 @@ describe('embedded broker: restart, down and up', () => {
     const port = broker.port;
     await broker.restart({ keepData: true });
     expect(broker.port).toBe(port);
-    const error = await callError(
+    const error = await callErrorAfterRestart(
       clients.producer,
       'SendMessage',
       streamMessage(oldId, '/default/t', 'x'),
@@ -74,7 +76,7 @@ describe('embedded broker: restart, down and up', () => {
     await broker.restart({ keepData: false });
     expect(broker.topics()).toEqual([]);
     expect(broker.messages('/default/t')).toEqual([]);
-    const lookup = await callError(clients.discovery, 'TopicLookup', {
+    const lookup = await callErrorAfterRestart(clients.discovery, 'TopicLookup', {
       request_id: '1',
       topic: '/default/t',
     });
@@ -96,7 +98,7 @@ describe('embedded broker: restart, down and up', () => {
       schema_definition: Buffer.alloc(0),
     });
     await broker.restart({ keepData: false });
-    await call(
+    await callAfterRestart(
       clients.producer,
       'CreateProducer',
       producerRequest('/iot/x', 'p', { schema_ref: { subject: 's', use_latest: true } }),
@@ -116,9 +118,11 @@ describe('embedded broker: restart, down and up', () => {
     expect(down.code).toBe(status.UNAVAILABLE);
     await broker.comeUp();
     expect(broker.up).toBe(true);
-    await call(clients.producer, 'SendMessage', streamMessage(id, '/default/t', 'back'), {
-      waitForReady: true,
-    });
+    await callAfterRestart(
+      clients.producer,
+      'SendMessage',
+      streamMessage(id, '/default/t', 'back'),
+    );
     expect(broker.messages('/default/t')).toHaveLength(2);
   });
 

@@ -13,6 +13,11 @@ export interface ConsumerSession {
 /** A consumer attached to a subscription. */
 export class ConsumerState {
   session: ConsumerSession | undefined;
+  /**
+   * The real broker marks a consumer inactive when its stream ends (HealthCheck → CLOSE)
+   * and active again when it subscribes or opens a stream.
+   */
+  active = true;
 
   constructor(
     readonly id: string,
@@ -76,6 +81,7 @@ export class Subscription {
       previous.end();
     }
     consumer.session = session;
+    consumer.active = true;
     this.pump();
   }
 
@@ -83,6 +89,7 @@ export class Subscription {
   disconnect(consumer: ConsumerState, session: ConsumerSession): void {
     if (consumer.session !== session) return;
     consumer.session = undefined;
+    consumer.active = false;
     this.requeueOf(consumer.id);
     this.pump();
   }

@@ -39,6 +39,7 @@ function subscribe(core: BrokerCore, req: ConsumerRequestMsg): ConsumerResponseM
       subscription.disconnect(known, session);
       session.end();
     }
+    known.active = true;
     return { request_id: req.request_id, consumer_id: known.id, consumer_name: req.consumer_name };
   }
   if (subscription.refuses(req.consumer_name)) {

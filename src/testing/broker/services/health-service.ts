@@ -3,7 +3,11 @@ import type { HealthCheckRequestMsg, HealthCheckResponseMsg } from '../../../cli
 import { unary } from '../call-pipeline.js';
 import type { BrokerCore } from '../core.js';
 
-/** The HealthCheck implementation: OK for producers/consumers the broker knows, CLOSE otherwise. */
+/**
+ * The HealthCheck implementation: OK for producers the broker knows and for active
+ * consumers (a consumer whose stream ended is inactive until it subscribes again);
+ * CLOSE otherwise.
+ */
 export function healthService(core: BrokerCore): UntypedServiceImplementation {
   return {
     HealthCheck: unary<HealthCheckRequestMsg, HealthCheckResponseMsg>(
@@ -11,7 +15,9 @@ export function healthService(core: BrokerCore): UntypedServiceImplementation {
       'HealthCheck',
       (req) => {
         const known =
-          req.client === 'Consumer' ? core.consumers.has(req.id) : core.producers.has(req.id);
+          req.client === 'Consumer'
+            ? core.consumers.get(req.id)?.active === true
+            : core.producers.has(req.id);
         return { status: known ? 'OK' : 'CLOSE' };
       },
     ),

@@ -1,0 +1,299 @@
+import { EventEmitter } from 'node:events';
+import { toEnvelope, type Envelopeish } from '../../connector/envelope.js';
+import type { Offset } from '../../connector/offset.js';
+import type { ProducerConfig } from '../../connector/producer-config.js';
+import type { SourceRecord } from '../../connector/record.js';
+import type { DeliveryReceipt, DeliveryResult, SourceSender } from '../../connector/sender.js';
+import type { SourceConnector } from '../../connector/source-connector.js';
+import type { StoredMessage } from '../broker/types.js';
+import type { Fingerprints } from './fingerprint.js';
+
+/** A connector method the kit watches. */
+export type LifecycleCall =
+  | 'initialize'
+  | 'producerConfigs'
+  | 'poll'
+  | 'startStreaming'
+  | 'commit'
+  | 'shutdown'
+  | 'healthCheck';
+
+/** One method call starting or ending. */
+export interface CallEvent {
+  round: number;
+  call: LifecycleCall;
+  phase: 'start' | 'end';
+  /** Id pairing a start with its end. */
+  id: number;
+  error?: string;
+}
+
+/** One record the connector handed over (poll result or `send`). */
+export interface HandOver {
+  index: number;
+  round: number;
+  record: SourceRecord;
+  offset: Offset | undefined;
+  fingerprint: string;
+  /** How many handed-over records with this fingerprint came before, plus one. */
+  ordinal: number;
+  via: 'poll' | 'send';
+  /** `false` when `send` refused it (runtime stopping): not expected at the broker. */
+  accepted: boolean | undefined;
+  /** How its receipt settled (streaming only). */
+  result?: DeliveryResult | Error;
+  /** Covered by a commit. */
+  committed: boolean;
+}
+
+/** One `commit` call and what was wrong with it when it was made. */
+export interface CommitCall {
+  round: number;
+  offsets: Offset[];
+  problems: string[];
+}
+
+const WATCHED: ReadonlySet<PropertyKey> = new Set<LifecycleCall>([
+  'initialize',
+  'producerConfigs',
+  'poll',
+  'startStreaming',
+  'commit',
+  'shutdown',
+  'healthCheck',
+]);
+
+/**
+ * Watches a connector through a proxy: the order of lifecycle calls, every record it
+ * hands over, every commit (checked against the broker at the moment it is made).
+ * Emits `'change'` after every event so waits are event-driven.
+ */
+export class ConnectorRecorder extends EventEmitter {
+  round = 0;
+  readonly calls: CallEvent[] = [];
+  readonly handOvers: HandOver[] = [];
+  readonly commits: CommitCall[] = [];
+  /** What `producerConfigs()` returned, per round. */
+  readonly producerConfigs = new Map<number, unknown>();
+  readonly #fingerprints: Fingerprints;
+  readonly #storedCounts = new Map<string, number>();
+  readonly #seenCounts = new Map<string, number>();
+  readonly #lastCommitted = new Map<string, number>();
+  readonly #onProducerConfigs: (configs: unknown) => void;
+  #nextCallId = 1;
+
+  constructor(fingerprints: Fingerprints, onProducerConfigs: (configs: unknown) => void) {
+    super();
+    this.setMaxListeners(0);
+    this.#fingerprints = fingerprints;
+    this.#onProducerConfigs = onProducerConfigs;
+  }
+
+  /** Feeds a message the broker stored. */
+  stored(message: StoredMessage): void {
+    const fp = this.#fingerprints.ofStored(message);
+    this.#storedCounts.set(fp, (this.#storedCounts.get(fp) ?? 0) + 1);
+    this.emit('change');
+  }
+
+  /** Whether the broker holds this handed-over record (with its key and attributes). */
+  isStored(entry: HandOver): boolean {
+    return (this.#storedCounts.get(entry.fingerprint) ?? 0) >= entry.ordinal;
+  }
+
+  /** Handed-over records of `round` the runtime accepted (or may still accept). */
+  expected(round: number): HandOver[] {
+    return this.handOvers.filter((h) => h.round === round && h.accepted !== false);
+  }
+
+  /** The started calls of `round` of one kind. */
+  started(round: number, call: LifecycleCall): CallEvent[] {
+    return this.calls.filter((c) => c.round === round && c.call === call && c.phase === 'start');
+  }
+
+  /** A proxy of `connector` that records everything and otherwise behaves as it. */
+  wrap(connector: SourceConnector): SourceConnector {
+    return new Proxy(connector, {
+      get: (target, prop) => {
+        const value: unknown = Reflect.get(target, prop, target);
+        if (typeof value !== 'function' || prop === 'constructor') return value;
+        const method = value as (...args: unknown[]) => unknown;
+        if (!WATCHED.has(prop)) return method.bind(target);
+        const call = prop as LifecycleCall;
+        return (...args: unknown[]): unknown => this.#invoke(call, target, method, args);
+      },
+    });
+  }
+
+  #invoke(call: LifecycleCall, target: SourceConnector, method: (...args: unknown[]) => unknown, args: unknown[]): unknown {
+    if (call === 'commit') this.#checkCommit(args[0] as Offset[]);
+    if (call === 'startStreaming') args = [this.#wrapSender(args[0] as SourceSender), ...args.slice(1)];
+    const id = this.#nextCallId++;
+    const round = this.round;
+    this.#event({ round, call, phase: 'start', id });
+    let result: unknown;
+    try {
+      result = method.apply(target, args);
+    } catch (error) {
+      this.#event({ round, call, phase: 'end', id, error: describe(error) });
+      throw error;
+    }
+    if (!(result instanceof Promise)) {
+      this.#after(call, result);
+      this.#event({ round, call, phase: 'end', id });
+      return result;
+    }
+    return result.then(
+      (value: unknown) => {
+        this.#after(call, value);
+        this.#event({ round, call, phase: 'end', id });
+        return value;
+      },
+      (error: unknown) => {
+        this.#event({ round, call, phase: 'end', id, error: describe(error) });
+        throw error;
+      },
+    );
+  }
+
+  #after(call: LifecycleCall, value: unknown): void {
+    if (call === 'producerConfigs') {
+      this.producerConfigs.set(this.round, value);
+      this.#onProducerConfigs(value);
+    } else if (call === 'poll' && Array.isArray(value)) {
+      for (const item of value as Envelopeish[]) {
+        try {
+          this.#handOver(toEnvelope(item).record, toEnvelope(item).offset, 'poll').accepted = true;
+        } catch {
+          // Not an envelope: the runtime reports it; nothing to track.
+        }
+      }
+    } else if (call === 'commit') {
+      this.emit('change');
+    }
+  }
+
+  #wrapSender(sender: SourceSender): SourceSender {
+    const accept = async (item: Envelopeish): Promise<DeliveryReceipt> => {
+      let entry: HandOver | undefined;
+      try {
+        const envelope = toEnvelope(item);
+        entry = this.#handOver(envelope.record, envelope.offset, 'send');
+      } catch {
+        entry = undefined;
+      }
+      let receipt: DeliveryReceipt;
+      try {
+        receipt = await sender.send(item);
+      } catch (error) {
+        if (entry) entry.accepted = false;
+        this.emit('change');
+        throw error;
+      }
+      if (entry) this.#track(entry, receipt);
+      return receipt;
+    };
+    return {
+      send: accept,
+      // One by one keeps the hand-over order the runtime sees.
+      sendBatch: async (items: readonly Envelopeish[]): Promise<DeliveryReceipt[]> => {
+        const receipts: DeliveryReceipt[] = [];
+        for (const item of items) receipts.push(await accept(item));
+        return receipts;
+      },
+    };
+  }
+
+  #track(entry: HandOver, receipt: DeliveryReceipt): void {
+    entry.accepted = true;
+    receipt.delivered.then(
+      (result) => {
+        entry.result = result;
+        this.emit('change');
+      },
+      (error: unknown) => {
+        entry.result = error instanceof Error ? error : new Error(String(error));
+        this.emit('change');
+      },
+    );
+    this.emit('change');
+  }
+
+  #handOver(record: SourceRecord, offset: Offset | undefined, via: 'poll' | 'send'): HandOver {
+    const fingerprint = this.#fingerprints.ofRecord(record);
+    const ordinal = (this.#seenCounts.get(fingerprint) ?? 0) + 1;
+    this.#seenCounts.set(fingerprint, ordinal);
+    const entry: HandOver = {
+      index: this.handOvers.length,
+      round: this.round,
+      record,
+      offset,
+      fingerprint,
+      ordinal,
+      via,
+      accepted: undefined,
+      committed: false,
+    };
+    this.handOvers.push(entry);
+    this.emit('change');
+    return entry;
+  }
+
+  /** Checks a commit at the moment it is made: contiguous, in order, after publish. */
+  #checkCommit(offsets: Offset[]): void {
+    const problems: string[] = [];
+    const round = this.round;
+    for (const offset of Array.isArray(offsets) ? offsets : []) {
+      const entries = this.expected(round).filter((h) => h.offset?.partition === offset.partition);
+      let at = entries.findLastIndex((h) => h.offset === offset);
+      if (at < 0) at = entries.findLastIndex((h) => h.offset?.equals(offset) === true);
+      if (at < 0) {
+        problems.push(`commit(${offset.toString()}): no record with this offset was handed over`);
+        continue;
+      }
+      const key = `${round}\u0000${offset.partition}`;
+      const previous = this.#lastCommitted.get(key) ?? -1;
+      if (at < previous) {
+        problems.push(`commit(${offset.toString()}) went backwards: ${entries[previous]?.offset?.toString()} was already committed`);
+      }
+      const unpublished = entries.slice(0, at + 1).find((h) => !this.isStored(h) && !droppedByPolicy(h));
+      if (unpublished !== undefined) {
+        problems.push(
+          `commit(${offset.toString()}) while ${describeHandOver(unpublished)} (handed over ${unpublished === entries[at] ? 'as this offset' : 'before it'}) was not published yet`,
+        );
+      }
+      for (const h of entries.slice(0, at + 1)) h.committed = true;
+      this.#lastCommitted.set(key, Math.max(previous, at));
+    }
+    this.commits.push({ round, offsets: Array.isArray(offsets) ? [...offsets] : [], problems });
+  }
+
+  #event(event: CallEvent): void {
+    this.calls.push(event);
+    this.emit('change');
+  }
+}
+
+/** Whether the failure policy settled it without publishing (skip / dead-letter). */
+export function droppedByPolicy(entry: HandOver): boolean {
+  const result = entry.result;
+  return result !== undefined && !(result instanceof Error) && result.status !== 'published';
+}
+
+/** A short description of a handed-over record, for examples. */
+export function describeHandOver(entry: HandOver): string {
+  const { record } = entry;
+  const parts = [`record #${entry.index} for ${record.topic}`];
+  if (entry.offset !== undefined) parts.push(`offset ${entry.offset.toString()}`);
+  if (record.key !== undefined) parts.push(`key ${JSON.stringify(record.key)}`);
+  return parts.join(', ');
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Type guard for what `producerConfigs()` should return. */
+export function isProducerConfigList(value: unknown): value is ProducerConfig[] {
+  return Array.isArray(value);
+}
