@@ -246,13 +246,21 @@ export class SourceRuntime {
     const mode = this.checkMode();
     this.state.setMode(mode);
     if (this.httpOption !== false) {
-      this.http = await startHttpServer({
-        port: this.httpOption.port ?? core.processing.metrics_port,
-        ...(this.httpOption.host === undefined ? {} : { host: this.httpOption.host }),
-        state: this.state,
-        metrics: this.metrics,
-        logger: this.logger,
-      });
+      const port = this.httpOption.port ?? core.processing.metrics_port;
+      try {
+        this.http = await startHttpServer({
+          port,
+          ...(this.httpOption.host === undefined ? {} : { host: this.httpOption.host }),
+          state: this.state,
+          metrics: this.metrics,
+          logger: this.logger,
+        });
+      } catch (error) {
+        throw ConnectorError.config(
+          `processing.metrics_port: cannot serve the health and metrics endpoints on port ${port}: ${errorMessage(error)}`,
+          { cause: error },
+        );
+      }
     }
     this.client = await this.clientFactory(await clientOptions(core, this.logger));
     if (this.stopRequested) return;

@@ -203,3 +203,26 @@ describe('SourceRuntime ordering and retries', () => {
     expect(broker.messages('/default/window')).toHaveLength(100);
   });
 });
+
+describe('SourceRuntime producer loss', () => {
+  it('recovers when the broker forgets a producer mid-stream (CLOSE / NOT_FOUND), order kept', async () => {
+    const source = new PushSource([topic('/default/dropped', 2)]);
+    const runtime = new SourceRuntime(source, coreFor(broker), runtimeOptions());
+    const run = startRuntime(runtime);
+    const sender = await source.sender;
+    const envelopes = records('/default/dropped', 120, 4);
+    const first = await sender.sendBatch(envelopes.slice(0, 60));
+    await Promise.all(first.map((r) => r.delivered));
+    broker.faults.dropProducer('test-conn-default-dropped-0');
+    broker.faults.dropProducer('test-conn-default-dropped-1');
+    const second = await sender.sendBatch(envelopes.slice(60));
+    await Promise.all(second.map((r) => r.delivered));
+    await run.stop();
+    const parts = partitionsOf('/default/dropped', 2);
+    expect(new Set([...parts.values()].flat().map(seq)).size).toBe(120);
+    for (const messages of parts.values()) {
+      const order = messages.map(seq);
+      expect(order).toEqual([...order].sort((a, b) => a - b));
+    }
+  });
+});
