@@ -13,6 +13,13 @@ export interface CallContext {
 
 const NAMESPACE_MISSING = /unable to find the namespace/i;
 
+/**
+ * The broker's schema-enforcement refusals (topic validation policy "enforce"). They come as
+ * PERMISSION_DENIED like temporary failures, but the same message is refused every time.
+ */
+const SCHEMA_REFUSAL =
+  /payload validation failed|schema subject mismatch|missing schema_id|requires schema but none is configured|schema id \d+ not found/i;
+
 /** Whether a value looks like a grpc-js call error (has a numeric `code`). */
 export function isServiceError(error: unknown): error is ServiceError {
   return error instanceof Error && typeof (error as Partial<ServiceError>).code === 'number';
@@ -50,6 +57,9 @@ export function errorFromStatus(error: ServiceError, context: CallContext): Danu
     );
   }
   const message = `${where} failed: ${statusName(code)}: ${details}`;
+  if (code === GrpcStatus.PERMISSION_DENIED && SCHEMA_REFUSAL.test(details)) {
+    return new DanubeError(message, { ...base, kind: 'schema', retryable: false });
+  }
   return new DanubeError(message, { ...base, ...classify(code, context) });
 }
 

@@ -51,6 +51,17 @@ describe('status mapping', () => {
     expect(error.kind).toBe('producer_not_found');
   });
 
+  it.each([
+    'Unable to publish the message: Payload validation failed: expected 8 bytes',
+    "Unable to publish the message: Schema subject mismatch for topic /default/t: message schema_id=1 belongs to subject 'a', but topic requires 'b'",
+    'Unable to publish the message: Message missing schema_id for topic /default/t (expected subject: s)',
+    'Unable to publish the message: Topic /default/t requires schema but none is configured',
+  ])('does not retry the broker schema refusal "%s"', (details) => {
+    const error = errorFromStatus(grpcError(status.PERMISSION_DENIED, details), send);
+    expect(error).toMatchObject({ kind: 'schema', retryable: false });
+    expect(error.message).toContain(details);
+  });
+
   it('does not retry PERMISSION_DENIED outside sends', () => {
     const error = errorFromStatus(grpcError(status.PERMISSION_DENIED, 'no'), {
       operation: 'CreateProducer',
