@@ -141,3 +141,30 @@ describe('danube-connect validate-config', () => {
     expect(stdout.text + stderr.text).not.toContain('sk-validate-0042');
   });
 });
+
+describe('danube-connect run (set-up errors)', () => {
+  it('exits 2 without a module, with a bad module, without a config, with an invalid config', async () => {
+    expect(await runCli(['run'], memoryIo().io)).toBe(2);
+
+    const bad = memoryIo({ CONNECTOR_CONFIG_PATH: `${CONFIGS}/valid.toml` });
+    expect(await runCli(['run', 'test/fixtures/cli/missing.js'], bad.io)).toBe(2);
+    expect(bad.stderr.text).toContain(
+      'cannot load connector module "test/fixtures/cli/missing.js"',
+    );
+
+    const noConfig = memoryIo({});
+    expect(await runCli(['run', MODULE], noConfig.io)).toBe(2);
+    expect(noConfig.stderr.text).toContain('CONNECTOR_CONFIG_PATH');
+
+    const invalid = memoryIo({ CONNECTOR_CONFIG_PATH: `${CONFIGS}/invalid.toml` });
+    expect(await runCli(['run', MODULE], invalid.io)).toBe(2);
+    expect(invalid.stderr.text).toContain('invalid.toml: processing.batch_size: ');
+    expect(invalid.stderr.text).toContain('the configuration is invalid');
+
+    const viaFlag = memoryIo({});
+    expect(await runCli(['run', MODULE, '--config', `${CONFIGS}/invalid.toml`], viaFlag.io)).toBe(
+      2,
+    );
+    expect(viaFlag.stderr.text).toContain('invalid.toml: counter.count: ');
+  });
+});

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DanubeClient } from '../../src/client/index.js';
 import { CliProcess, runCliProcess } from './support/cli-process.js';
@@ -103,5 +106,52 @@ describe('danube-connect dev-broker and consume', { timeout: 120_000 }, () => {
     await consume.waitForStderr(/^subscribed to \/default\/later/);
     await consume.waitForStdout(/^topic=\/default\/later offset=0$/);
     expect(await consume.stop('SIGINT')).toBe(0);
+  });
+
+  it('shows a record published by a connector run with danube-connect run', async () => {
+    const { broker, url } = await devBroker('--namespace', 'iot');
+    const dir = mkdtempSync(path.join(tmpdir(), 'danube-connect-e2e-'));
+    try {
+      const configFile = path.join(dir, 'connector.toml');
+      writeFileSync(
+        configFile,
+        [
+          `danube_service_url = "${url}"`,
+          'connector_name = "counter-dev"',
+          '[processing]',
+          'metrics_port = 0',
+          '[counter]',
+          'topic = "/iot/counter"',
+          'count = 2',
+        ].join('\n'),
+      );
+      const connector = new CliProcess(['run', 'test/fixtures/cli/counter-connector.ts'], {
+        CONNECTOR_CONFIG_PATH: configFile,
+      });
+      started.push(connector);
+      await connector.waitForStderr(/^counter: committed counter@1$/);
+      await broker.waitForStdout(/^topic created: \/iot\/counter$/);
+
+      const consumed = await runCliProcess([
+        'consume',
+        '--topic',
+        '/iot/counter',
+        '--service-url',
+        url,
+        '--count',
+        '2',
+        '--json',
+      ]);
+      expect(consumed.code, consumed.stderr.join('\n')).toBe(0);
+      const records = consumed.stdout.map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(records).toMatchObject([
+        { topic: '/iot/counter', offset: '0', value: { n: 0, source: 'counter' } },
+        { topic: '/iot/counter', offset: '1', value: { n: 1, source: 'counter' } },
+      ]);
+      expect(records[0]?.producer).toMatch(/^counter-dev/);
+      expect(await connector.stop('SIGTERM')).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

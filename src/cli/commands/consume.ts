@@ -30,7 +30,8 @@ const HELP = `Usage: danube-connect consume --topic <topic> [options]
 
 Subscribes to a topic and prints every message, decoded by its registered schema type
 (json_schema and avro as JSON, string as text, number as a number, bytes as base64), like
-\`danube-cli consume\`: the quickest way to see what a connector sent. A new subscription
+\`danube-cli consume\`: the quickest way to see what a connector sent. Messages without a
+schema are shown as JSON when they hold JSON text, else as UTF-8 text, else as base64. A new subscription
 starts at the topic's first message. Waits for the topic when it does not exist yet.
 Ctrl-C stops.
 
@@ -171,11 +172,27 @@ class SchemaCache {
   }
 }
 
-function decode(message: ReceivedMessage, schema: DecodedSchema | undefined): unknown {
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** A payload without a schema: JSON text → its value, other UTF-8 → text, else bytes. */
+function decodeSchemaless(payload: Buffer): unknown {
+  let text: string;
   try {
-    return decodePayload(message.payload, {
-      schemaType: (schema?.type as SchemaTypeName | undefined) ?? 'bytes',
-    });
+    text = STRICT_UTF8.decode(payload);
+  } catch {
+    return payload;
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+function decode(message: ReceivedMessage, schema: DecodedSchema | undefined): unknown {
+  if (schema === undefined) return decodeSchemaless(message.payload);
+  try {
+    return decodePayload(message.payload, { schemaType: schema.type as SchemaTypeName });
   } catch (error) {
     return {
       undecodable: error instanceof Error ? error.message : String(error),
