@@ -79,9 +79,10 @@ export async function callError(
   client: Client,
   method: string,
   request: unknown,
+  extras: CallExtras = {},
 ): Promise<ServiceError> {
   try {
-    await call(client, method, request);
+    await call(client, method, request, extras);
   } catch (error) {
     return error as ServiceError;
   }
