@@ -12,7 +12,7 @@ export {
   type SettingsSchema,
 } from './parse.js';
 export { ConfigError, formatProblem, type ConfigProblem } from './errors.js';
-export { configSecrets, redactSecrets, REDACTED } from './secrets.js';
+export { configSecrets } from './secrets.js';
 export {
   coreConfigSchema,
   coreShape,

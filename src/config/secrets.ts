@@ -8,9 +8,6 @@ import {
   unwrapField,
 } from './zod-walk.js';
 
-/** Replacement of every secret value in messages and logs. */
-export const REDACTED = '<redacted>';
-
 function collectFromValue(schema: AnySchema, value: unknown, out: Set<string>): void {
   const { base } = unwrapField(schema);
   const object = objectInfo(base);
@@ -56,16 +53,6 @@ export function collectSecrets(
   const out = new Set<string>();
   collectFromTable(shape, table, out);
   return [...out];
-}
-
-/** `text` with every occurrence of a secret value replaced by `<redacted>`. */
-export function redactSecrets(text: string, secrets: readonly string[]): string {
-  let result = text;
-  // Longest first, so a secret containing another one is removed whole.
-  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
-    if (secret.length > 0) result = result.split(secret).join(REDACTED);
-  }
-  return result;
 }
 
 /**

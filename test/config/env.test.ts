@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { configSecrets, REDACTED } from '../../src/config/index.js';
+import { configSecrets } from '../../src/config/index.js';
+import { REDACTED } from '../../src/observability/redact.js';
 import { BASE, errorLines, parse } from './helpers.js';
 
 const settings = z.object({

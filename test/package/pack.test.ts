@@ -190,6 +190,8 @@ describe('the npm package', () => {
       (f) => /\.(c|m)?ts$/.test(f) && !/\.d\.(c|m)?ts$/.test(f),
     );
     expect(typescriptSources).toEqual([]);
+    // Source maps would point at src/, which is not shipped.
+    expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
     expect(files.filter((f) => /^(src|test|examples|bench|docs)\//.test(f))).toEqual([]);
   });
 
