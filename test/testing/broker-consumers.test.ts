@@ -1,5 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fnv1a64 } from '../../src/client/routing.js';
 import { startBroker, type EmbeddedBroker } from '../../src/testing/index.js';
 import {
   call,
@@ -204,6 +205,38 @@ describe('embedded broker: consumers', () => {
     ]);
     a.cancel();
     b.cancel();
+  });
+
+  it('routes by key on a KeyShared subscription and to the first consumer on Failover', async () => {
+    const ids = {
+      k1: await subscribe('keyed', 'k1', 'KeyShared'),
+      k2: await subscribe('keyed', 'k2', 'KeyShared'),
+      f1: await subscribe('failover', 'f1', 'Failover'),
+      f2: await subscribe('failover', 'f2', 'Failover'),
+    };
+    const connected = Promise.all(
+      Object.values(ids).map((id) => consumerEvent(broker, (e) => e.id === id && e.connected)),
+    );
+    const k1 = receive(clients.consumer, ids.k1);
+    const k2 = receive(clients.consumer, ids.k2);
+    const f1 = receive(clients.consumer, ids.f1);
+    const f2 = receive(clients.consumer, ids.f2);
+    await connected;
+    const keys = ['a', 'b', 'c', 'device-42', 'a', 'b', 'c', 'device-42'];
+    for (const [i, key] of keys.entries()) await send(`m${i}`, { routing_key: key });
+    // documented rule: fnv1a64(key) mod connected consumers, in subscription order
+    const owner = (key: string): number => Number(fnv1a64(key) % 2n);
+    const toK1 = keys.filter((k) => owner(k) === 0);
+    const fromK1 = await k1.next(toK1.length);
+    const fromK2 = await k2.next(keys.length - toK1.length);
+    expect(fromK1.map((m) => m.routing_key)).toEqual(toK1);
+    expect(fromK2.map((m) => m.routing_key)).toEqual(keys.filter((k) => owner(k) === 1));
+    const failover = await f1.next(keys.length);
+    expect(failover.map((m) => m.payload.toString())).toEqual(keys.map((_, i) => `m${i}`));
+    expect(broker.subscriptions(TOPIC).find((s) => s.name === 'failover')?.pending).toHaveLength(
+      keys.length,
+    );
+    for (const stream of [k1, k2, f1, f2]) stream.cancel();
   });
 
   it('answers ReceiveMessages NOT_FOUND for an unknown consumer id', async () => {
