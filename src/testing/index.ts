@@ -22,3 +22,30 @@ export type {
   StoredMessage,
   SubscriptionInfo,
 } from './broker/types.js';
+export {
+  checkConnectorConformance,
+  ConformanceError,
+  CONFORMANCE_PROPERTIES,
+  formatConformanceReport,
+} from './conformance/index.js';
+export type {
+  ConformanceOptions,
+  ConformanceProperty,
+  ConformanceReport,
+  ConformanceTimeouts,
+  EmitContext,
+  PropertyResult,
+  RoundReport,
+} from './conformance/index.js';
+export { InMemorySender, PollHarness, testCoreConfig } from './harness/index.js';
+export type {
+  CoreConfig,
+  CoreConfigInput,
+  HarnessSchema,
+  InMemorySenderOptions,
+  PollHarnessOptions,
+  PolledEnvelope,
+  SentEnvelope,
+  SentSelector,
+  SentState,
+} from './harness/index.js';

@@ -65,7 +65,8 @@ export class ConformanceError extends Error {
       [
         `${report.connector} is not conformant: ${violations.length} propert${violations.length === 1 ? 'y' : 'ies'} broken`,
         ...violations.map(
-          (v) => `  ✗ ${v.property}: ${v.detail}${v.example === undefined ? '' : `\n      e.g. ${v.example}`}`,
+          (v) =>
+            `  ✗ ${v.property}: ${v.detail}${v.example === undefined ? '' : `\n      e.g. ${v.example}`}`,
         ),
       ].join('\n'),
     );

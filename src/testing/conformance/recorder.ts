@@ -125,9 +125,15 @@ export class ConnectorRecorder extends EventEmitter {
     });
   }
 
-  #invoke(call: LifecycleCall, target: SourceConnector, method: (...args: unknown[]) => unknown, args: unknown[]): unknown {
+  #invoke(
+    call: LifecycleCall,
+    target: SourceConnector,
+    method: (...args: unknown[]) => unknown,
+    args: unknown[],
+  ): unknown {
     if (call === 'commit') this.#checkCommit(args[0] as Offset[]);
-    if (call === 'startStreaming') args = [this.#wrapSender(args[0] as SourceSender), ...args.slice(1)];
+    if (call === 'startStreaming')
+      args = [this.#wrapSender(args[0] as SourceSender), ...args.slice(1)];
     const id = this.#nextCallId++;
     const round = this.round;
     this.#event({ round, call, phase: 'start', id });
@@ -254,9 +260,13 @@ export class ConnectorRecorder extends EventEmitter {
       const key = `${round}\u0000${offset.partition}`;
       const previous = this.#lastCommitted.get(key) ?? -1;
       if (at < previous) {
-        problems.push(`commit(${offset.toString()}) went backwards: ${entries[previous]?.offset?.toString()} was already committed`);
+        problems.push(
+          `commit(${offset.toString()}) went backwards: ${entries[previous]?.offset?.toString()} was already committed`,
+        );
       }
-      const unpublished = entries.slice(0, at + 1).find((h) => !this.isStored(h) && !droppedByPolicy(h));
+      const unpublished = entries
+        .slice(0, at + 1)
+        .find((h) => !this.isStored(h) && !droppedByPolicy(h));
       if (unpublished !== undefined) {
         problems.push(
           `commit(${offset.toString()}) while ${describeHandOver(unpublished)} (handed over ${unpublished === entries[at] ? 'as this offset' : 'before it'}) was not published yet`,
