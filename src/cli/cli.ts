@@ -13,8 +13,8 @@ export interface CommandEntry {
 
 /**
  * Every command, in the order of the help text. Loaded lazily: `--help` stays fast, and a
- * process only imports what its command needs (one module graph at a time, which also keeps
- * clear of a ts-node/esm loader hang on concurrent imports when running from source).
+ * process only imports what its command needs (`consume` never loads the broker, `run`
+ * never loads the CLI's other commands).
  */
 export const COMMANDS: readonly CommandEntry[] = [
   {
