@@ -108,6 +108,10 @@ describe('embedded broker: fault injection and stats', () => {
   });
 
   it('sees one send at a time when the client serialises, even with latency', async () => {
+    broker.faults.latency(20, 'SendMessage');
+    await Promise.all([send('m8'), send('m9')]);
+    broker.resetStats();
+    expect(broker.stats()).toMatchObject({ peakConcurrentSends: 0, calls: {}, storedMessages: 0 });
     broker.faults.latency(5);
     for (let i = 0; i < 4; i++) await send(`m${i}`);
     expect(broker.stats().peakConcurrentSends).toBe(1);

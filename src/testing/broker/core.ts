@@ -76,6 +76,18 @@ export class BrokerCore {
     this.consumers.clear();
   }
 
+  /** Zeroes the counters (sends in progress stay counted as in progress). */
+  resetStats(): void {
+    Object.assign(this.stats, {
+      calls: {},
+      peakConcurrentSends: this.stats.concurrentSends,
+      storedMessages: 0,
+      storedThenFailed: 0,
+      validationWarnings: 0,
+      injectedFailures: 0,
+    });
+  }
+
   /** Snapshot of the counters. */
   snapshotStats(): BrokerStats {
     return { ...this.stats, calls: { ...this.stats.calls } };

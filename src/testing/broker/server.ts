@@ -210,6 +210,11 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
     return this.core.snapshotStats();
   }
 
+  /** Zeroes the counters of {@link stats}, e.g. before measuring one phase of a test. */
+  resetStats(): void {
+    this.core.resetStats();
+  }
+
   /**
    * Resolves with the topic's messages once it holds at least `count` (event-driven);
    * rejects after `timeoutMs` (default 10 s) saying how many arrived.
