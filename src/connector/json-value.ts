@@ -13,6 +13,14 @@ export function assertWellFormed(text: string, what: string): void {
   }
 }
 
+/**
+ * Deepest nesting of arrays/objects accepted in a JSON record. Danube's Rust consumers read
+ * JSON with serde_json, whose default recursion limit (128) refuses 128 levels or more:
+ * refusing such a value here gives a clear error instead of a message no sink can read
+ * (and stays far from the call-stack limit of the recursive walks below).
+ */
+export const MAX_JSON_DEPTH = 127;
+
 function describe(path: string): string {
   return path === '' ? 'the value' : `the value at ${path}`;
 }
@@ -36,6 +44,8 @@ export function toJsonValue(input: unknown, topic: string): JsonValue {
     }
     switch (typeof value) {
       case 'string':
+        assertWellFormed(value, `record for ${topic}: ${describe(path)}`);
+        return value;
       case 'boolean':
         return value;
       case 'number':
@@ -68,6 +78,11 @@ export function toJsonValue(input: unknown, topic: string): JsonValue {
         `record for ${topic}: ${describe(path)} is a circular reference`,
       );
     }
+    if (ancestors.length >= MAX_JSON_DEPTH) {
+      throw ConnectorError.invalidData(
+        `record for ${topic}: the value nests arrays/objects more than ${MAX_JSON_DEPTH} levels deep, which Danube's Rust consumers (serde_json) cannot read`,
+      );
+    }
     ancestors.push(obj);
     try {
       if (Array.isArray(obj)) {
@@ -77,6 +92,7 @@ export function toJsonValue(input: unknown, topic: string): JsonValue {
       }
       const out: { [key: string]: JsonValue } = {};
       for (const [k, v] of Object.entries(obj)) {
+        assertWellFormed(k, `record for ${topic}: a key in ${describe(path)}`);
         const converted = visit(v, k, `${path || '$'}.${k}`);
         if (converted !== undefined) out[k] = converted;
       }
