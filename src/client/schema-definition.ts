@@ -1,7 +1,7 @@
 /**
  * The registry stores definitions wrapped by type and returns them that way:
  * `{"JsonSchema":{"raw_schema":"…"}}`, `{"Avro":{"raw_schema":"…"}}`,
- * `{"Protobuf":{"raw_schema":"…"}}`, or the bare JSON strings `"String"`, `"Bytes"`,
+ * `{"Protobuf":{"raw_proto":"…"}}`, or the bare JSON strings `"String"`, `"Bytes"`,
  * `"Number"` for types without a definition.
  * @module
  */
@@ -29,6 +29,8 @@ export function unwrapSchemaDefinition(definition: string | Uint8Array): string 
   if (entries.length !== 1) return text;
   const [wrapper, inner] = entries[0] as [string, unknown];
   if (!WRAPPERS.includes(wrapper) || inner === null || typeof inner !== 'object') return text;
-  const raw = (inner as Record<string, unknown>)['raw_schema'];
+  // Protobuf wrappers carry `raw_proto`; the others `raw_schema` (and a fingerprint we ignore).
+  const fields = inner as Record<string, unknown>;
+  const raw = fields['raw_schema'] ?? fields['raw_proto'];
   return typeof raw === 'string' ? raw : text;
 }

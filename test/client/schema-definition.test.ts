@@ -11,8 +11,13 @@ describe('unwrapSchemaDefinition', () => {
     );
     expect(unwrapSchemaDefinition(JSON.stringify({ Avro: { raw_schema: avro } }))).toBe(avro);
     expect(
-      unwrapSchemaDefinition(JSON.stringify({ Protobuf: { raw_schema: 'syntax="proto3";' } })),
+      unwrapSchemaDefinition(JSON.stringify({ Protobuf: { raw_proto: 'syntax="proto3";' } })),
     ).toBe('syntax="proto3";');
+  });
+
+  it('ignores the fingerprint the real broker stores beside the raw schema', () => {
+    const wrapped = { JsonSchema: { raw_schema: jsonSchema, fingerprint: 'sha256:00ff' } };
+    expect(unwrapSchemaDefinition(JSON.stringify(wrapped))).toBe(jsonSchema);
   });
 
   it.each(['"String"', '"Bytes"', '"Number"'])('turns %s into an empty definition', (bare) => {
