@@ -29,6 +29,9 @@ export class PostgresSourceConnector extends SourceConnector {
   private cursors: CursorStore | undefined;
   /** Cursor of the last row handed to the runtime, per table: where the next poll starts. */
   private readonly position = new Map<string, bigint>();
+  private markPolling: () => void = () => {};
+  /** Resolves at the first poll: the runtime created the producers, so the topics exist. */
+  readonly polling = new Promise<void>((resolve) => (this.markPolling = resolve));
 
   constructor(private readonly settings: PostgresSettings) {
     super();
@@ -69,6 +72,7 @@ export class PostgresSourceConnector extends SourceConnector {
 
   /** Up to `batch_size` new rows of every table, in cursor order. */
   override async poll(): Promise<SourceEnvelope[]> {
+    this.markPolling();
     const envelopes: SourceEnvelope[] = [];
     for (const table of this.settings.tables) envelopes.push(...(await this.readTable(table)));
     return envelopes;

@@ -50,7 +50,13 @@ export async function consumeAndPrint(
   return {
     async take(count, print = defaultLine) {
       for (let i = 0; i < count; i++) {
-        const next = await messages.next();
+        const next = await nextOrTimeout(messages.next());
+        if (next === 'timeout') {
+          console.log(
+            `  (only ${i} of ${count} messages arrived within ${TAKE_TIMEOUT_MS / 1000}s)`,
+          );
+          return;
+        }
         if (next.done === true) return;
         const message = next.value;
         console.log(`  ← ${print(message)}`);
@@ -62,6 +68,20 @@ export async function consumeAndPrint(
       await client.close();
     },
   };
+}
+
+const TAKE_TIMEOUT_MS = 30_000;
+
+async function nextOrTimeout<T>(next: Promise<T>): Promise<T | 'timeout'> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>(
+    (resolve) => (timer = setTimeout(() => resolve('timeout'), TAKE_TIMEOUT_MS)),
+  );
+  try {
+    return await Promise.race([next, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function defaultLine(message: PrintedMessage): string {
