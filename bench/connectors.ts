@@ -12,6 +12,8 @@ export interface BenchSourceOptions {
   total: number;
   batch: number;
   partitions?: number;
+  /** Streaming: wait for each record's delivery before sending the next (latency probe). */
+  oneAtATime?: boolean;
 }
 
 function envelope(topic: string, id: number): SourceEnvelope {
@@ -136,10 +138,11 @@ export class BenchStreamingConnector extends SourceConnector {
       const started = process.hrtime.bigint();
       if (id === 0) this.#resolveFirst();
       const receipt: DeliveryReceipt = await sender.send(envelope(this.#options.topic, id));
-      receipt.delivered.then(
+      const settled = receipt.delivered.then(
         () => this.#settled(started),
         () => this.#settled(started),
       );
+      if (this.#options.oneAtATime === true) await settled;
     }
     if (signal.aborted) return;
     await new Promise<void>((resolve) =>

@@ -17,6 +17,10 @@ export interface BenchCounts {
   sendAndWait: number;
   runtime: number;
   slowBroker: number;
+  /** Records of the one-at-a-time latency probe. */
+  latencyProbe: number;
+  /** Records per scenario with 1 ms added broker latency (LAN-like round trip). */
+  lan: number;
 }
 
 /** Full-run and quick-run counts. */
@@ -28,6 +32,8 @@ export const COUNTS: Record<'full' | 'quick', BenchCounts> = {
     sendAndWait: 8_000,
     runtime: 40_000,
     slowBroker: 3_000,
+    latencyProbe: 2_000,
+    lan: 3_000,
   },
   quick: {
     warmup: 20,
@@ -36,6 +42,8 @@ export const COUNTS: Record<'full' | 'quick', BenchCounts> = {
     sendAndWait: 50,
     runtime: 200,
     slowBroker: 100,
+    latencyProbe: 20,
+    lan: 50,
   },
 };
 

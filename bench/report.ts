@@ -60,6 +60,17 @@ export const BenchReportSchema = z.object({
     within_bound: z.boolean(),
     msgs_per_s: z.number().nonnegative(),
   }),
+  publish_latency: z.object({
+    raw_client_one_at_a_time: latency,
+    runtime_streaming_one_at_a_time: latency,
+    runtime_overhead_p50_ms: z.number(),
+  }),
+  lan_1ms: z.object({
+    added_broker_latency_ms: z.number().nonnegative(),
+    send_and_wait: throughput,
+    runtime_polling_ordered_8p: throughput,
+    ratio_ordered_8p_vs_send_and_wait: z.number().nonnegative(),
+  }),
   cold_start: z.object({
     in_process_ms: z.number().nonnegative(),
     child_process_ms: z.number().nonnegative(),
@@ -70,6 +81,7 @@ export const BenchReportSchema = z.object({
     windowed_vs_raw_polling: z.number().nonnegative(),
     windowed_vs_raw_streaming: z.number().nonnegative(),
     ordered_8p_vs_send_and_wait: z.number().nonnegative(),
+    ordered_8p_vs_send_and_wait_streaming: z.number().nonnegative(),
   }),
   targets: z.object({ windowed_vs_raw: z.number(), ordered_8p_vs_send_and_wait: z.number() }),
   targets_met: z.object({ windowed_vs_raw: z.boolean(), ordered_8p_vs_send_and_wait: z.boolean() }),

@@ -11,7 +11,12 @@ import { RECORD_BYTES } from './record.js';
 import { BenchReportSchema, TARGETS, type BenchReport } from './report.js';
 import { rawClientPublish } from './scenarios/raw-client.js';
 import { sendAndWaitBaseline } from './scenarios/send-and-wait.js';
-import { coldStart, runtimeThroughput, slowBrokerBound } from './scenarios/runtime.js';
+import {
+  coldStart,
+  latencyProbe,
+  runtimeThroughput,
+  slowBrokerBound,
+} from './scenarios/runtime.js';
 import { round } from './stats.js';
 
 function progress(message: string): void {
@@ -66,21 +71,45 @@ async function main(argv: readonly string[]): Promise<void> {
     progress('runtime with the broker 10x slower');
     const slowBroker = await slowBrokerBound(ctx, rawSerial.latency.p50_ms);
     progress(`  peak ${slowBroker.peak_buffered_plus_inflight} / bound ${slowBroker.bound}`);
+    progress('publish latency, one record at a time through the runtime');
+    const probe = await latencyProbe(ctx);
+    progress(`  p50 ${probe.latency.p50_ms} ms, p99 ${probe.latency.p99_ms} ms`);
+    progress(
+      'LAN-like round trip (1 ms added to every send): send-and-wait vs ordered 8 partitions',
+    );
+    await ctx.setBrokerLatency(1);
+    let lanSendAndWait: Awaited<ReturnType<typeof sendAndWaitBaseline>>;
+    let lanOrdered: Awaited<ReturnType<typeof runtimeThroughput>>;
+    try {
+      lanSendAndWait = await sendAndWaitBaseline(ctx, counts.lan);
+      lanOrdered = await runtimeThroughput(ctx, {
+        mode: 'polling',
+        partitions: 8,
+        maxInflight: 1,
+        messages: counts.lan,
+      });
+    } finally {
+      await ctx.setBrokerLatency(0);
+    }
+    progress(`  ${lanSendAndWait.msgs_per_s} vs ${lanOrdered.msgs_per_s} msg/s`);
     progress('cold start to first publish');
     const cold = await coldStart(ctx);
     progress(`  in process ${cold.in_process_ms} ms, child process ${cold.child_process_ms} ms`);
 
     const windowedPolling = runtime.polling.window_64_1p.msgs_per_s / rawInflight.msgs_per_s;
     const windowedStreaming = runtime.streaming.window_64_1p.msgs_per_s / rawInflight.msgs_per_s;
-    const orderedBest = Math.min(
-      runtime.polling.ordered_8p.msgs_per_s,
-      runtime.streaming.ordered_8p.msgs_per_s,
-    );
     const ratios = {
       windowed_vs_raw: round(Math.min(windowedPolling, windowedStreaming), 3),
       windowed_vs_raw_polling: round(windowedPolling, 3),
       windowed_vs_raw_streaming: round(windowedStreaming, 3),
-      ordered_8p_vs_send_and_wait: round(orderedBest / sendAndWait.msgs_per_s, 2),
+      ordered_8p_vs_send_and_wait: round(
+        runtime.polling.ordered_8p.msgs_per_s / sendAndWait.msgs_per_s,
+        2,
+      ),
+      ordered_8p_vs_send_and_wait_streaming: round(
+        runtime.streaming.ordered_8p.msgs_per_s / sendAndWait.msgs_per_s,
+        2,
+      ),
     };
     const report: BenchReport = {
       version: 1,
@@ -102,6 +131,28 @@ async function main(argv: readonly string[]): Promise<void> {
       send_and_wait: sendAndWait,
       runtime,
       slow_broker: slowBroker,
+      publish_latency: {
+        raw_client_one_at_a_time: rawSerial.latency,
+        runtime_streaming_one_at_a_time: probe.latency,
+        runtime_overhead_p50_ms: round(probe.latency.p50_ms - rawSerial.latency.p50_ms, 3),
+      },
+      lan_1ms: {
+        added_broker_latency_ms: 1,
+        send_and_wait: {
+          messages: lanSendAndWait.messages,
+          seconds: lanSendAndWait.seconds,
+          msgs_per_s: lanSendAndWait.msgs_per_s,
+        },
+        runtime_polling_ordered_8p: {
+          messages: lanOrdered.messages,
+          seconds: lanOrdered.seconds,
+          msgs_per_s: lanOrdered.msgs_per_s,
+        },
+        ratio_ordered_8p_vs_send_and_wait: round(
+          lanOrdered.msgs_per_s / lanSendAndWait.msgs_per_s,
+          2,
+        ),
+      },
       cold_start: cold,
       ratios,
       targets: { ...TARGETS },

@@ -28,6 +28,7 @@ export interface RuntimeScenario {
   maxInflight: number;
   messages: number;
   bufferSize?: number;
+  oneAtATime?: boolean;
 }
 
 async function coreFor(ctx: BenchContext, topic: string, scenario: RuntimeScenario) {
@@ -68,7 +69,13 @@ async function runOnce(
 ): Promise<Measured> {
   const topic = ctx.topic(label);
   const core = await coreFor(ctx, topic, scenario);
-  const options = { topic, total: scenario.messages, batch: 1000, partitions: scenario.partitions };
+  const options = {
+    topic,
+    total: scenario.messages,
+    batch: 1000,
+    partitions: scenario.partitions,
+    oneAtATime: scenario.oneAtATime ?? false,
+  };
   const connector =
     scenario.mode === 'polling'
       ? new BenchPollingConnector(options)
@@ -162,6 +169,26 @@ export async function slowBrokerBound(
   } finally {
     await ctx.setBrokerLatency(0);
   }
+}
+
+/**
+ * Publish latency without queueing: the streaming runtime (ordered, 8 partitions) sends one
+ * record at a time and waits for its delivery; compared with the raw client's one-at-a-time
+ * latency, the difference is what the runtime adds per record.
+ */
+export async function latencyProbe(ctx: BenchContext): Promise<RuntimeRun> {
+  const { run } = await runOnce(
+    ctx,
+    {
+      mode: 'streaming',
+      partitions: 8,
+      maxInflight: 1,
+      messages: ctx.counts.latencyProbe,
+      oneAtATime: true,
+    },
+    'latency-probe',
+  );
+  return run;
 }
 
 /**
