@@ -51,6 +51,19 @@ function readProblem(file: string, error: unknown): ConfigError {
   );
 }
 
+function parseFile<S extends SettingsSchema>(
+  text: string,
+  file: string,
+  settings: S | undefined,
+  options: LoadConfigOptions,
+): LoadedConfig<S> {
+  return parseConfig(text, settings ?? (noSettings as S), {
+    ...options,
+    file,
+    configDir: path.dirname(path.resolve(file)),
+  });
+}
+
 /**
  * Reads, validates and types a connector's TOML configuration.
  *
@@ -87,11 +100,7 @@ export async function loadConfig<S extends SettingsSchema = typeof noSettings>(
   } catch (error) {
     throw readProblem(file, error);
   }
-  return parseConfig(text, settings ?? (noSettings as S), {
-    ...options,
-    file,
-    configDir: path.dirname(path.resolve(file)),
-  });
+  return parseFile(text, file, settings, options);
 }
 
 /** Synchronous {@link loadConfig}, for start-up code that cannot await. */
@@ -106,9 +115,5 @@ export function loadConfigSync<S extends SettingsSchema = typeof noSettings>(
   } catch (error) {
     throw readProblem(file, error);
   }
-  return parseConfig(text, settings ?? (noSettings as S), {
-    ...options,
-    file,
-    configDir: path.dirname(path.resolve(file)),
-  });
+  return parseFile(text, file, settings, options);
 }

@@ -49,6 +49,10 @@ export class SourceRecord {
     Object.freeze(this);
   }
 
+  private static unkeyed(topic: string, payload: RecordPayload): SourceRecord {
+    return new SourceRecord(topic, payload, undefined, NO_ATTRIBUTES);
+  }
+
   /**
    * A JSON value record (Rust `SourceRecord::new`). The value is copied; NaN, ±Infinity,
    * BigInt and cycles are refused with `ConnectorError.invalidData`.
@@ -59,13 +63,7 @@ export class SourceRecord {
    * ```
    */
   static json(topic: string, value: JsonValue): SourceRecord {
-    assertTopic(topic);
-    return new SourceRecord(
-      topic,
-      { kind: 'json', value: toJsonValue(value, topic) },
-      undefined,
-      NO_ATTRIBUTES,
-    );
+    return SourceRecord.from(topic, value);
   }
 
   /**
@@ -80,12 +78,7 @@ export class SourceRecord {
    */
   static from(topic: string, object: unknown): SourceRecord {
     assertTopic(topic);
-    return new SourceRecord(
-      topic,
-      { kind: 'json', value: toJsonValue(object, topic) },
-      undefined,
-      NO_ATTRIBUTES,
-    );
+    return SourceRecord.unkeyed(topic, { kind: 'json', value: toJsonValue(object, topic) });
   }
 
   /**
@@ -104,7 +97,7 @@ export class SourceRecord {
       );
     }
     assertWellFormed(text, `record for ${topic}`);
-    return new SourceRecord(topic, { kind: 'string', value: text }, undefined, NO_ATTRIBUTES);
+    return SourceRecord.unkeyed(topic, { kind: 'string', value: text });
   }
 
   /**
@@ -122,7 +115,7 @@ export class SourceRecord {
         `record for ${topic}: ${String(value)} is not a finite number`,
       );
     }
-    return new SourceRecord(topic, { kind: 'number', value }, undefined, NO_ATTRIBUTES);
+    return SourceRecord.unkeyed(topic, { kind: 'number', value });
   }
 
   /**
@@ -141,7 +134,7 @@ export class SourceRecord {
         `record for ${topic}: SourceRecord.bytes needs a Uint8Array`,
       );
     }
-    return new SourceRecord(topic, { kind: 'bytes', value: data }, undefined, NO_ATTRIBUTES);
+    return SourceRecord.unkeyed(topic, { kind: 'bytes', value: data });
   }
 
   /**
@@ -161,12 +154,7 @@ export class SourceRecord {
       throw ConnectorError.invalidData(`record for ${topic}: the text is not valid base64`);
     }
     const bytes = Buffer.from(compact, standard ? 'base64' : 'base64url');
-    return new SourceRecord(
-      topic,
-      { kind: 'bytes', value: new Uint8Array(bytes) },
-      undefined,
-      NO_ATTRIBUTES,
-    );
+    return SourceRecord.unkeyed(topic, { kind: 'bytes', value: new Uint8Array(bytes) });
   }
 
   /**

@@ -96,6 +96,19 @@ interface TopicCounters extends RecordCounters {
   failedByType: Map<ErrorType, number>;
 }
 
+const COUNTER_NAMES = [
+  'received',
+  'published',
+  'failed',
+  'retries',
+  'deadLettered',
+  'skipped',
+] as const satisfies readonly (keyof RecordCounters)[];
+
+function zeroCounters(): RecordCounters {
+  return { received: 0, published: 0, failed: 0, retries: 0, deadLettered: 0, skipped: 0 };
+}
+
 /**
  * The one place the runtime keeps its numbers and status. The runtime calls its methods as
  * things happen; each call also updates the {@link RuntimeMetrics} given at construction,
@@ -321,32 +334,16 @@ export class RuntimeState {
   /** A JSON-serializable copy of everything, for `GET /status`. */
   snapshot(): StatusSnapshot {
     const readiness = this.readiness();
-    const topics: TopicStatus[] = [...this.topicCounters.entries()].map(([topic, c]) => ({
-      topic,
-      received: c.received,
-      published: c.published,
-      failed: c.failed,
-      retries: c.retries,
-      deadLettered: c.deadLettered,
-      skipped: c.skipped,
-      inflight: c.inflight,
-      failedByType: Object.fromEntries(c.failedByType),
-    }));
-    const totals: RecordCounters = {
-      received: 0,
-      published: 0,
-      failed: 0,
-      retries: 0,
-      deadLettered: 0,
-      skipped: 0,
-    };
+    const topics: TopicStatus[] = [...this.topicCounters.entries()].map(
+      ([topic, { failedByType, ...counts }]) => ({
+        topic,
+        ...counts,
+        failedByType: Object.fromEntries(failedByType),
+      }),
+    );
+    const totals = zeroCounters();
     for (const t of topics) {
-      totals.received += t.received;
-      totals.published += t.published;
-      totals.failed += t.failed;
-      totals.retries += t.retries;
-      totals.deadLettered += t.deadLettered;
-      totals.skipped += t.skipped;
+      for (const name of COUNTER_NAMES) totals[name] += t[name];
     }
     return {
       connector: this.connector,
@@ -372,16 +369,7 @@ export class RuntimeState {
   private topic(topic: string): TopicCounters {
     let counters = this.topicCounters.get(topic);
     if (counters === undefined) {
-      counters = {
-        received: 0,
-        published: 0,
-        failed: 0,
-        retries: 0,
-        deadLettered: 0,
-        skipped: 0,
-        inflight: 0,
-        failedByType: new Map(),
-      };
+      counters = { ...zeroCounters(), inflight: 0, failedByType: new Map() };
       this.topicCounters.set(topic, counters);
     }
     return counters;

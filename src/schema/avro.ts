@@ -2,7 +2,7 @@ import { inflateRawSync } from 'node:zlib';
 import avro from 'avsc';
 import type { Schema, Type } from 'avsc';
 import { SchemaError } from './errors.js';
-import type { PathSegment } from './json-path.js';
+import { keysToSegments } from './json-path.js';
 import type { ValidationProblem } from './json-schema-validator.js';
 
 /** A bare Avro type name, e.g. `string` or `com.acme.Reading`. */
@@ -82,26 +82,6 @@ function describeValue(value: unknown): string {
   return `${typeof value} ${JSON.stringify(value)}`;
 }
 
-/** Turns avsc's error path (all strings) into segments, using the value to find array indices. */
-function avroSegments(keys: readonly string[], root: unknown): PathSegment[] {
-  const segments: PathSegment[] = [];
-  let current: unknown = root;
-  for (const key of keys) {
-    if (Array.isArray(current)) {
-      const index = Number(key);
-      segments.push(index);
-      current = current[index];
-    } else {
-      segments.push(key);
-      current =
-        current !== null && typeof current === 'object'
-          ? (current as Record<string, unknown>)[key]
-          : undefined;
-    }
-  }
-  return segments;
-}
-
 /**
  * The first place `value` does not fit the Avro type, or `undefined` when it fits.
  * The fast path is one `isValid` call; the error hook only runs when it failed.
@@ -116,7 +96,7 @@ export function findAvroProblem(type: Type, value: unknown): ValidationProblem |
         bad === undefined
           ? `is required by the Avro schema (${describeAvroType(badType)})`
           : `must be ${describeAvroType(badType)}, got ${describeValue(bad)}`;
-      problem = { segments: avroSegments(keys, value), message };
+      problem = { segments: keysToSegments(keys, value), message };
     },
   });
   return problem ?? { segments: [], message: 'does not match the Avro schema' };

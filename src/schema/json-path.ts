@@ -15,15 +15,13 @@ export function formatPath(segments: readonly PathSegment[]): string {
 }
 
 /**
- * Converts a JSON Pointer (ajv's `instancePath`, e.g. `/items/3`) to path segments, using the
- * value itself to tell array indices from object keys that look like numbers.
+ * Turns a list of keys (all strings, as ajv and avsc report them) into path segments, using
+ * the value itself to tell array indices from object keys that look like numbers.
  */
-export function pointerToSegments(pointer: string, root: unknown): PathSegment[] {
-  if (pointer === '') return [];
+export function keysToSegments(keys: Iterable<string>, root: unknown): PathSegment[] {
   const segments: PathSegment[] = [];
   let current: unknown = root;
-  for (const raw of pointer.slice(1).split('/')) {
-    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+  for (const key of keys) {
     if (Array.isArray(current)) {
       const index = Number(key);
       segments.push(index);
@@ -37,6 +35,16 @@ export function pointerToSegments(pointer: string, root: unknown): PathSegment[]
     }
   }
   return segments;
+}
+
+/** Converts a JSON Pointer (ajv's `instancePath`, e.g. `/items/3`) to path segments. */
+export function pointerToSegments(pointer: string, root: unknown): PathSegment[] {
+  if (pointer === '') return [];
+  const keys = pointer
+    .slice(1)
+    .split('/')
+    .map((raw) => raw.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return keysToSegments(keys, root);
 }
 
 /**

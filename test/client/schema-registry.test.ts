@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DanubeClient } from '../../src/client/index.js';
+import { DanubeClient, type RegisterSchemaRequest } from '../../src/client/index.js';
 import { startBroker, type EmbeddedBroker } from '../../src/testing/index.js';
 import { FAST_RETRY, danubeErrorOf, receive, uniqueTopic } from './core-suite.js';
 
@@ -20,6 +20,16 @@ const INCOMPATIBLE = JSON.stringify({
   required: ['id', 'zone'],
 });
 
+/** The first version of `orders`, with every optional field set: all of it comes back. */
+const ORDERS_V1 = {
+  subject: 'orders',
+  schemaType: 'json_schema',
+  definition: V1,
+  description: 'first',
+  createdBy: 'tests',
+  tags: ['t1'],
+} satisfies RegisterSchemaRequest;
+
 describe('SchemaRegistryClient against the embedded broker', () => {
   let broker: EmbeddedBroker;
   let client: DanubeClient;
@@ -28,14 +38,7 @@ describe('SchemaRegistryClient against the embedded broker', () => {
   beforeAll(async () => {
     broker = await startBroker();
     client = await DanubeClient.connect({ serviceUrl: broker.url, retry: FAST_RETRY });
-    const first = await client.schemas.register({
-      subject: 'orders',
-      schemaType: 'json_schema',
-      definition: V1,
-      description: 'first',
-      createdBy: 'tests',
-      tags: ['t1'],
-    });
+    const first = await client.schemas.register(ORDERS_V1);
     const second = await client.schemas.register({
       subject: 'orders',
       schemaType: 'json_schema',
@@ -62,16 +65,7 @@ describe('SchemaRegistryClient against the embedded broker', () => {
 
   it('returns definitions unwrapped, by id and version or latest', async () => {
     const v1 = await client.schemas.getSchema(schemaId, 1);
-    expect(v1).toMatchObject({
-      schemaId,
-      version: 1,
-      subject: 'orders',
-      schemaType: 'json_schema',
-      definition: V1,
-      description: 'first',
-      createdBy: 'tests',
-      tags: ['t1'],
-    });
+    expect(v1).toMatchObject({ schemaId, version: 1, ...ORDERS_V1 });
     expect(v1.createdAt).toBeInstanceOf(Date);
     expect((await client.schemas.getLatest('orders')).definition).toBe(V2);
     expect((await client.schemas.getSchema(schemaId)).version).toBe(2);

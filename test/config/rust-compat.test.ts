@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parse } from './helpers.js';
-import { errorLines } from './helpers.js';
+import { errorLines, parse } from './helpers.js';
 import { mqttSettings, webhookSettings } from './rust-settings.js';
 
 const fixture = (name: string) =>

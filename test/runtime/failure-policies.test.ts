@@ -2,30 +2,24 @@ import { status as GrpcStatus } from '@grpc/grpc-js';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Offset } from '../../src/connector/offset.js';
 import { SourceEnvelope } from '../../src/connector/envelope.js';
 import { SourceRecord } from '../../src/connector/record.js';
 import type { DeliveryResult } from '../../src/connector/sender.js';
 import { SourceRuntime } from '../../src/runtime/source-runtime.js';
-import type { EmbeddedBroker } from '../../src/testing/index.js';
 import {
   PushSource,
   coreFor,
   lastCommitted,
+  runPushSource,
   runtimeOptions,
   startRuntime,
-  testBroker,
   topic,
+  useTestBroker,
 } from './support.js';
 
-let broker: EmbeddedBroker;
-beforeEach(async () => {
-  broker = await testBroker({ maxMessageBytes: 64 });
-});
-afterEach(async () => {
-  await broker.close();
-});
+const broker = useTestBroker({ maxMessageBytes: 64 });
 
 const small = (i: number): SourceEnvelope =>
   SourceEnvelope.withOffset(
@@ -49,13 +43,9 @@ async function sendAll(
 
 describe('failure policies', () => {
   it('skip: an oversize record is not retried, counted and skipped; the rest is published and committed', async () => {
-    const source = new PushSource([topic('/default/p')]);
-    const runtime = new SourceRuntime(
-      source,
-      coreFor(broker, { processing: { failure_policy: 'skip' } }),
-      runtimeOptions(),
-    );
-    const run = startRuntime(runtime);
+    const { source, runtime, run } = runPushSource(broker(), [topic('/default/p')], {
+      processing: { failure_policy: 'skip' },
+    });
     const results = await sendAll(source, [small(0), oversize(1), small(2)]);
     await run.stop();
 
@@ -64,8 +54,12 @@ describe('failure policies', () => {
       'skipped',
       'published',
     ]);
-    expect(broker.messages('/default/p').map((m) => m.attributes.i)).toEqual(['0', '2']);
-    expect(broker.stats().calls.SendMessage).toBe(3);
+    expect(
+      broker()
+        .messages('/default/p')
+        .map((m) => m.attributes.i),
+    ).toEqual(['0', '2']);
+    expect(broker().stats().calls.SendMessage).toBe(3);
     const totals = runtime.state.snapshot().totals;
     expect(totals).toMatchObject({ skipped: 1, failed: 1, published: 2, retries: 0 });
     expect(runtime.state.snapshot().topics[0]?.failedByType).toEqual({ oversize: 1 });
@@ -73,18 +67,12 @@ describe('failure policies', () => {
   });
 
   it('dead_letter: the failed record goes to the dead-letter topic with the error in attributes', async () => {
-    const source = new PushSource([topic('/default/p')]);
-    const runtime = new SourceRuntime(
-      source,
-      coreFor(broker, {
-        processing: { failure_policy: 'dead_letter', dead_letter_topic: '/default/dlq' },
-      }),
-      runtimeOptions(),
-    );
-    const run = startRuntime(runtime);
+    const { source, runtime, run } = runPushSource(broker(), [topic('/default/p')], {
+      processing: { failure_policy: 'dead_letter', dead_letter_topic: '/default/dlq' },
+    });
     const first = await sendAll(source, [small(0)]);
     // the broker refuses the next send for good (not retried), the DLQ accepts it
-    broker.faults.failNext(
+    broker().faults.failNext(
       'SendMessage',
       1,
       GrpcStatus.INVALID_ARGUMENT,
@@ -105,7 +93,7 @@ describe('failure policies', () => {
       'dead_lettered',
       'published',
     ]);
-    const [dead] = broker.messages('/default/dlq');
+    const [dead] = broker().messages('/default/dlq');
     expect(dead).toBeDefined();
     expect(dead?.key).toBe('big');
     expect(dead?.payload.toString()).toBe('refused');
@@ -124,15 +112,9 @@ describe('failure policies', () => {
   });
 
   it('dead_letter: when the dead-letter topic refuses the record too, the runtime stops (nothing dropped)', async () => {
-    const source = new PushSource([topic('/default/p')]);
-    const runtime = new SourceRuntime(
-      source,
-      coreFor(broker, {
-        processing: { failure_policy: 'dead_letter', dead_letter_topic: '/default/dlq' },
-      }),
-      runtimeOptions(),
-    );
-    const run = startRuntime(runtime);
+    const { source, run } = runPushSource(broker(), [topic('/default/p')], {
+      processing: { failure_policy: 'dead_letter', dead_letter_topic: '/default/dlq' },
+    });
     const results = await sendAll(source, [oversize(0)]);
     await expect(run.done).rejects.toThrow(
       /could not be sent to the dead-letter topic \/default\/dlq/,
@@ -142,9 +124,7 @@ describe('failure policies', () => {
   });
 
   it('fail (default): run() rejects naming the record, nothing after it is committed, shutdown() runs', async () => {
-    const source = new PushSource([topic('/default/p')]);
-    const runtime = new SourceRuntime(source, coreFor(broker), runtimeOptions());
-    const run = startRuntime(runtime);
+    const { source, run } = runPushSource(broker(), [topic('/default/p')]);
     const results = await sendAll(source, [small(0), oversize(1), small(2)]);
     await expect(run.done).rejects.toThrow(
       /record for \/default\/p at offset s@1 could not be published: .*failure_policy = "fail"/,
@@ -152,7 +132,11 @@ describe('failure policies', () => {
 
     expect(results[0]).toMatchObject({ status: 'published' });
     expect(results[1]).toBeInstanceOf(Error);
-    expect(broker.messages('/default/p').map((m) => m.attributes.i)).toEqual(['0']);
+    expect(
+      broker()
+        .messages('/default/p')
+        .map((m) => m.attributes.i),
+    ).toEqual(['0']);
     const committed = lastCommitted(source.lifecycle.commits).get('s');
     expect(committed === undefined || committed === 0).toBe(true);
     expect(source.lifecycle.calls.at(-1)).toBe('shutdown');
@@ -170,7 +154,7 @@ describe('failure policies', () => {
       }),
     );
     const source = new PushSource([topic('/iot/readings')]);
-    const core = coreFor(broker, {
+    const core = coreFor(broker(), {
       config_dir: dir,
       processing: { failure_policy: 'dead_letter', dead_letter_topic: '/iot/dlq' },
       schemas: [
@@ -193,23 +177,19 @@ describe('failure policies', () => {
     await run.stop();
 
     expect(results.map((r) => r.status)).toEqual(['published', 'dead_lettered']);
-    const [stored] = broker.messages('/iot/readings');
+    const [stored] = broker().messages('/iot/readings');
     expect(JSON.parse(stored?.payload.toString() ?? '{}')).toEqual({ temp: 21 });
     expect(stored?.schemaVersion).toBe(1);
-    const [dead] = broker.messages('/iot/dlq');
+    const [dead] = broker().messages('/iot/dlq');
     expect(dead?.attributes['dlq.error_type']).toBe('schema');
     expect(dead?.attributes['dlq.error']).toMatch(/temp/);
     expect(JSON.parse(dead?.payload.toString() ?? '{}')).toEqual({ temp: 'warm' });
   });
 
   it('refuses a record for a topic producerConfigs() did not declare (policy skip keeps running)', async () => {
-    const source = new PushSource([topic('/default/p')]);
-    const runtime = new SourceRuntime(
-      source,
-      coreFor(broker, { processing: { failure_policy: 'skip' } }),
-      runtimeOptions(),
-    );
-    const run = startRuntime(runtime);
+    const { source, run } = runPushSource(broker(), [topic('/default/p')], {
+      processing: { failure_policy: 'skip' },
+    });
     const sender = await source.sender;
     const receipt = await sender.send(SourceRecord.string('/default/elsewhere', 'x'));
     const result = await receipt.delivered;

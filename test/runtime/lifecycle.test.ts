@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConnectorError, RuntimeStoppingError } from '../../src/connector/errors.js';
 import { Offset } from '../../src/connector/offset.js';
 import { SourceEnvelope } from '../../src/connector/envelope.js';
@@ -6,26 +6,20 @@ import { SourceRecord } from '../../src/connector/record.js';
 import { SourceConnector, type SourceMode } from '../../src/connector/source-connector.js';
 import { PublishTimeoutError } from '../../src/runtime/errors.js';
 import { SourceRuntime } from '../../src/runtime/source-runtime.js';
-import type { EmbeddedBroker } from '../../src/testing/index.js';
 import {
   Lifecycle,
   ListSource,
   PushSource,
   coreFor,
   lastCommitted,
+  runPushSource,
   runtimeOptions,
   startRuntime,
-  testBroker,
   topic,
+  useTestBroker,
 } from './support.js';
 
-let broker: EmbeddedBroker;
-beforeEach(async () => {
-  broker = await testBroker();
-});
-afterEach(async () => {
-  await broker.close();
-});
+const broker = useTestBroker();
 
 const env = (i: number, name = '/default/t'): SourceEnvelope =>
   SourceEnvelope.withOffset(
@@ -47,12 +41,12 @@ describe('SourceRuntime start-up', () => {
       }
     }
     await expect(
-      new SourceRuntime(new NoPoll(), coreFor(broker), runtimeOptions()).run({
+      new SourceRuntime(new NoPoll(), coreFor(broker()), runtimeOptions()).run({
         handleSignals: false,
       }),
     ).rejects.toThrow(/NoPoll runs in polling mode but does not implement poll\(signal\)/);
     await expect(
-      new SourceRuntime(new NoStream(), coreFor(broker), runtimeOptions()).run({
+      new SourceRuntime(new NoStream(), coreFor(broker()), runtimeOptions()).run({
         handleSignals: false,
       }),
     ).rejects.toMatchObject({
@@ -68,12 +62,12 @@ describe('SourceRuntime start-up', () => {
     });
     const runtime = new SourceRuntime(
       source,
-      coreFor(broker, { connector_name: 'my-conn' }),
+      coreFor(broker(), { connector_name: 'my-conn' }),
       runtimeOptions(),
     );
     const run = startRuntime(runtime);
     await source.exhausted();
-    const producers = broker
+    const producers = broker()
       .producers()
       .map((p) => `${p.name} ${p.topic} ${p.dispatch}`)
       .sort();
@@ -94,7 +88,7 @@ describe('SourceRuntime start-up', () => {
       initializeHook: () => Promise.reject(ConnectorError.fatal('cannot reach upstream')),
     });
     await expect(
-      new SourceRuntime(source, coreFor(broker), runtimeOptions()).run({ handleSignals: false }),
+      new SourceRuntime(source, coreFor(broker()), runtimeOptions()).run({ handleSignals: false }),
     ).rejects.toThrow('cannot reach upstream');
     expect(lifecycle.calls).toEqual(['initialize', 'shutdown']);
   });
@@ -102,7 +96,7 @@ describe('SourceRuntime start-up', () => {
   it('refuses a missing namespace with a clear message', async () => {
     const source = new ListSource({ topics: [topic('/nowhere/t')], batches: [] });
     await expect(
-      new SourceRuntime(source, coreFor(broker), runtimeOptions()).run({ handleSignals: false }),
+      new SourceRuntime(source, coreFor(broker()), runtimeOptions()).run({ handleSignals: false }),
     ).rejects.toThrow(/namespace "nowhere" does not exist/);
     expect(source.lifecycle.calls.at(-1)).toBe('shutdown');
   });
@@ -116,9 +110,9 @@ describe('SourceRuntime fatal paths', () => {
       pollHook: (n) =>
         n === 2 ? Promise.reject(ConnectorError.fatal('cursor table dropped')) : undefined,
     });
-    const runtime = new SourceRuntime(source, coreFor(broker), runtimeOptions());
+    const runtime = new SourceRuntime(source, coreFor(broker()), runtimeOptions());
     await expect(runtime.run({ handleSignals: false })).rejects.toThrow('cursor table dropped');
-    expect(broker.messages('/default/t')).toHaveLength(3);
+    expect(broker().messages('/default/t')).toHaveLength(3);
     expect(lastCommitted(source.lifecycle.commits).get('s')).toBe(2);
     expect(source.lifecycle.calls.at(-1)).toBe('shutdown');
     expect(runtime.state.snapshot().phase).toBe('stopped');
@@ -134,7 +128,7 @@ describe('SourceRuntime fatal paths', () => {
         return polls === 1 ? Promise.reject(ConnectorError.retryable('rate limited')) : undefined;
       },
     });
-    const run = startRuntime(new SourceRuntime(source, coreFor(broker), runtimeOptions()));
+    const run = startRuntime(new SourceRuntime(source, coreFor(broker()), runtimeOptions()));
     await source.exhausted();
     await run.stop();
     expect(polls).toBeGreaterThanOrEqual(2);
@@ -147,7 +141,7 @@ describe('SourceRuntime fatal paths', () => {
     await expect(
       new SourceRuntime(
         failing,
-        coreFor(broker, { retry: { max_retries: 2 } }),
+        coreFor(broker(), { retry: { max_retries: 2 } }),
         runtimeOptions(),
       ).run({ handleSignals: false }),
     ).rejects.toThrow(/poll\(\) kept failing after 2 retries: still rate limited/);
@@ -158,7 +152,7 @@ describe('SourceRuntime fatal paths', () => {
     const source = new PushSource([topic('/default/t')]);
     source.streamHook = () => Promise.reject(ConnectorError.fatal('subscription refused'));
     await expect(
-      new SourceRuntime(source, coreFor(broker), runtimeOptions()).run({ handleSignals: false }),
+      new SourceRuntime(source, coreFor(broker()), runtimeOptions()).run({ handleSignals: false }),
     ).rejects.toThrow('subscription refused');
     expect(source.lifecycle.calls).toEqual([
       'initialize',
@@ -181,27 +175,23 @@ describe('SourceRuntime fatal paths', () => {
     await expect(
       new SourceRuntime(
         source,
-        coreFor(broker, { retry: { max_retries: 2 } }),
+        coreFor(broker(), { retry: { max_retries: 2 } }),
         runtimeOptions(),
       ).run({ handleSignals: false }),
     ).rejects.toThrow(/commit\(\) kept failing after 2 retries: checkpoint store down/);
     expect(attempts).toBe(3);
-    expect(broker.messages('/default/t')).toHaveLength(2);
+    expect(broker().messages('/default/t')).toHaveLength(2);
     expect(source.lifecycle.calls.at(-1)).toBe('shutdown');
   });
 
   it('broker down longer than publish_timeout_ms: fatal with a clear error, nothing committed past what was published', async () => {
-    const source = new PushSource([topic('/default/t')]);
-    const runtime = new SourceRuntime(
-      source,
-      coreFor(broker, { retry: { publish_timeout_ms: 400 } }),
-      runtimeOptions(),
-    );
-    const run = startRuntime(runtime);
+    const { source, run } = runPushSource(broker(), [topic('/default/t')], {
+      retry: { publish_timeout_ms: 400 },
+    });
     const sender = await source.sender;
     const first = await sender.send(env(0));
     await first.delivered;
-    await broker.goDown();
+    await broker().goDown();
     const receipts = await sender.sendBatch([env(1), env(2)]);
     const error = await run.done.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectorError);
@@ -212,48 +202,40 @@ describe('SourceRuntime fatal paths', () => {
     await expect(receipts[0]?.delivered).rejects.toThrow();
     await expect(receipts[1]?.delivered).rejects.toThrow();
     expect(lastCommitted(source.lifecycle.commits).get('s')).toBe(0);
-    await broker.comeUp();
+    await broker().comeUp();
   });
 });
 
 describe('SourceRuntime shutdown', () => {
   it('rejects send() after shutdown began and lets unawaited receipts fail quietly', async () => {
-    const source = new PushSource([topic('/default/t')]);
-    const runtime = new SourceRuntime(
-      source,
-      coreFor(broker, {
-        processing: { shutdown_timeout_ms: 200 },
-        retry: { publish_timeout_ms: 60_000 },
-      }),
-      runtimeOptions(),
-    );
-    const run = startRuntime(runtime);
+    const { source, run } = runPushSource(broker(), [topic('/default/t')], {
+      processing: { shutdown_timeout_ms: 200 },
+      retry: { publish_timeout_ms: 60_000 },
+    });
     const sender = await source.sender;
     await (
       await sender.send(env(0))
     ).delivered;
-    await broker.goDown();
+    await broker().goDown();
     // accepted but cannot be published before the shutdown deadline: nobody awaits these receipts
     await sender.sendBatch([env(1), env(2), env(3)]);
     await run.stop();
     await expect(sender.send(env(4))).rejects.toBeInstanceOf(RuntimeStoppingError);
     expect(lastCommitted(source.lifecycle.commits).get('s')).toBe(0);
     expect(source.lifecycle.calls.at(-1)).toBe('shutdown');
-    await broker.comeUp();
+    await broker().comeUp();
   });
 
   it('drains everything accepted before stopping, then commits it', async () => {
-    const source = new PushSource([topic('/default/t', 2)]);
-    const runtime = new SourceRuntime(source, coreFor(broker), runtimeOptions());
-    const run = startRuntime(runtime);
+    const { source, run } = runPushSource(broker(), [topic('/default/t', 2)]);
     const sender = await source.sender;
-    broker.faults.latency(5, 'SendMessage');
+    broker().faults.latency(5, 'SendMessage');
     const receipts = await sender.sendBatch(Array.from({ length: 50 }, (_, i) => env(i)));
     await run.stop();
     const results = await Promise.all(receipts.map((r) => r.delivered));
     expect(results.every((r) => r.status === 'published')).toBe(true);
     expect(
-      broker.messages('/default/t-part-0').length + broker.messages('/default/t-part-1').length,
+      broker().messages('/default/t-part-0').length + broker().messages('/default/t-part-1').length,
     ).toBe(50);
     expect(lastCommitted(source.lifecycle.commits).get('s')).toBe(49);
   });
@@ -268,7 +250,7 @@ describe('SourceRuntime shutdown', () => {
     const source = new Checked([topic('/default/t')]);
     const runtime = new SourceRuntime(
       source,
-      coreFor(broker, {
+      coreFor(broker(), {
         processing: { health_check_interval_ms: 10, health_check_failure_threshold: 2 },
       }),
       runtimeOptions({ http: { port: 0, host: '127.0.0.1' } }),

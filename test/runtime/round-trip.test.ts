@@ -1,29 +1,22 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Offset } from '../../src/connector/offset.js';
 import { SourceEnvelope } from '../../src/connector/envelope.js';
 import { SourceRecord } from '../../src/connector/record.js';
 import type { DeliveryResult } from '../../src/connector/sender.js';
 import { SourceRuntime } from '../../src/runtime/source-runtime.js';
-import type { EmbeddedBroker } from '../../src/testing/index.js';
 import {
   ListSource,
-  PushSource,
   consume,
   coreFor,
   lastCommitted,
+  runPushSource,
   runtimeOptions,
   startRuntime,
-  testBroker,
   topic,
+  useTestBroker,
 } from './support.js';
 
-let broker: EmbeddedBroker;
-beforeEach(async () => {
-  broker = await testBroker();
-});
-afterEach(async () => {
-  await broker.close();
-});
+const broker = useTestBroker();
 
 describe('SourceRuntime round trips', () => {
   it('polls records with keys and attributes through to a consumer, then commits', async () => {
@@ -39,11 +32,11 @@ describe('SourceRuntime round trips', () => {
       topics: [topic('/iot/sensors')],
       batches: [records.slice(0, 7), records.slice(7)],
     });
-    const runtime = new SourceRuntime(source, coreFor(broker), runtimeOptions());
+    const runtime = new SourceRuntime(source, coreFor(broker()), runtimeOptions());
     const run = startRuntime(runtime);
 
-    await broker.waitForMessages('/iot/sensors', 20);
-    const received = await consume(broker.url, '/iot/sensors', 20);
+    await broker().waitForMessages('/iot/sensors', 20);
+    const received = await consume(broker().url, '/iot/sensors', 20);
     await source.exhausted();
     await run.stop();
 
@@ -59,9 +52,7 @@ describe('SourceRuntime round trips', () => {
   });
 
   it('streams records and settles each receipt after publish, keyed records on their partition', async () => {
-    const source = new PushSource([topic('/default/events', 3)]);
-    const runtime = new SourceRuntime(source, coreFor(broker), runtimeOptions());
-    const run = startRuntime(runtime);
+    const { source, run } = runPushSource(broker(), [topic('/default/events', 3)]);
     const sender = await source.sender;
 
     const receipts = [];
@@ -80,7 +71,7 @@ describe('SourceRuntime round trips', () => {
     const results: DeliveryResult[] = await Promise.all(receipts.map((r) => r.delivered));
     expect(results.every((r) => r.status === 'published')).toBe(true);
 
-    const received = await consume(broker.url, '/default/events', 30);
+    const received = await consume(broker().url, '/default/events', 30);
     await run.stop();
 
     // every key lands on one partition, in send order

@@ -1,8 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SourceRuntime } from '../../src/runtime/source-runtime.js';
 import { FORCED_EXIT_CODES, installSignalHandlers } from '../../src/runtime/signals.js';
-import type { EmbeddedBroker } from '../../src/testing/index.js';
-import { ListSource, coreFor, runtimeOptions, testBroker, topic } from './support.js';
+import { ListSource, coreFor, runtimeOptions, topic, useTestBroker } from './support.js';
 
 describe('signal handlers', () => {
   it('first signal shuts down, the second forces, and removal leaves no listener behind', () => {
@@ -23,18 +22,12 @@ describe('signal handlers', () => {
 });
 
 describe('SourceRuntime and signals', () => {
-  let broker: EmbeddedBroker;
-  beforeEach(async () => {
-    broker = await testBroker();
-  });
-  afterEach(async () => {
-    await broker.close();
-  });
+  const broker = useTestBroker();
 
   it('installs SIGTERM/SIGINT handlers only while run() runs, and stops gracefully on SIGTERM', async () => {
     const before = { term: process.listenerCount('SIGTERM'), int: process.listenerCount('SIGINT') };
     const source = new ListSource({ topics: [topic('/default/t')], batches: [] });
-    const runtime = new SourceRuntime(source, coreFor(broker), runtimeOptions());
+    const runtime = new SourceRuntime(source, coreFor(broker()), runtimeOptions());
     const done = runtime.run();
     await source.exhausted();
     expect(process.listenerCount('SIGTERM')).toBe(before.term + 1);
@@ -49,7 +42,7 @@ describe('SourceRuntime and signals', () => {
   it('installs nothing with handleSignals: false, and an already aborted signal stops before initialize', async () => {
     const before = process.listenerCount('SIGTERM');
     const source = new ListSource({ topics: [topic('/default/t')], batches: [] });
-    const runtime = new SourceRuntime(source, coreFor(broker), runtimeOptions());
+    const runtime = new SourceRuntime(source, coreFor(broker()), runtimeOptions());
     const controller = new AbortController();
     controller.abort();
     const done = runtime.run({ signal: controller.signal, handleSignals: false });

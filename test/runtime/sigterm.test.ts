@@ -2,17 +2,11 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EmbeddedBroker, StoredMessage } from '../../src/testing/index.js';
-import { testBroker } from './support.js';
+import { describe, expect, it } from 'vitest';
+import type { StoredMessage } from '../../src/testing/index.js';
+import { useTestBroker } from './support.js';
 
-let broker: EmbeddedBroker;
-beforeEach(async () => {
-  broker = await testBroker();
-});
-afterEach(async () => {
-  await broker.close();
-});
+const broker = useTestBroker();
 
 const TOPIC = '/default/sigterm';
 
@@ -37,7 +31,7 @@ async function runChild(options: {
       cwd: path.resolve(import.meta.dirname, '../..'),
       env: {
         ...process.env,
-        BROKER_URL: broker.url,
+        BROKER_URL: broker().url,
         COUNT: '50000',
         COMMIT_FILE: commitFile,
         SHUTDOWN_TIMEOUT_MS: String(options.shutdownTimeoutMs),
@@ -59,11 +53,11 @@ async function runChild(options: {
       if (!message.topic.startsWith(TOPIC)) return;
       stored += 1;
       if (stored >= options.storedBeforeSignal) {
-        broker.off('message', onMessage);
+        broker().off('message', onMessage);
         resolve();
       }
     };
-    broker.on('message', onMessage);
+    broker().on('message', onMessage);
     void exited.then((code) =>
       reject(new Error(`child exited early (${String(code)}): ${stderr}`)),
     );
@@ -81,7 +75,7 @@ async function runChild(options: {
 function storedOffsets(): number[] {
   const out: number[] = [];
   for (let p = 0; p < 8; p++) {
-    for (const m of broker.messages(`${TOPIC}-part-${p}`)) out.push(Number(m.attributes.i));
+    for (const m of broker().messages(`${TOPIC}-part-${p}`)) out.push(Number(m.attributes.i));
   }
   return out;
 }
@@ -89,7 +83,7 @@ function storedOffsets(): number[] {
 describe('SIGTERM to a connector process with thousands of records in flight', () => {
   it('publishes everything handed over, commits it, and exits 0', async () => {
     // slow the broker down so thousands of records are buffered or in flight at the signal
-    broker.faults.latency(2, 'SendMessage');
+    broker().faults.latency(2, 'SendMessage');
     const result = await runChild({ shutdownTimeoutMs: 60_000, storedBeforeSignal: 500 });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -109,7 +103,7 @@ describe('SIGTERM to a connector process with thousands of records in flight', (
   }, 120_000);
 
   it('with a short shutdown_timeout_ms: what is not published by the deadline is not committed', async () => {
-    broker.faults.latency(20, 'SendMessage');
+    broker().faults.latency(20, 'SendMessage');
     const result = await runChild({ shutdownTimeoutMs: 300, storedBeforeSignal: 100 });
     expect(result.code).toBe(0);
     const handedOver = Number(/shutdown handed-over=(\d+)/.exec(result.stdout)?.[1]);

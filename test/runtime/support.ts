@@ -1,4 +1,5 @@
 import { pino } from 'pino';
+import { afterEach, beforeEach } from 'vitest';
 import { DanubeClient } from '../../src/client/client.js';
 import type { ReceivedMessage } from '../../src/client/consumer.js';
 import type { ConnectorConfig } from '../../src/config/types.js';
@@ -34,9 +35,39 @@ export function testBroker(options: BrokerOptions = {}): Promise<EmbeddedBroker>
   return startBroker({ namespaces: ['default', 'iot'], ...options });
 }
 
+/**
+ * Gives every test of the enclosing suite a fresh {@link testBroker}, closed after the test;
+ * returns the accessor of the current one.
+ */
+export function useTestBroker(options: BrokerOptions = {}): () => EmbeddedBroker {
+  let broker: EmbeddedBroker | undefined;
+  beforeEach(async () => {
+    broker = await testBroker(options);
+  });
+  afterEach(async () => {
+    await broker?.close();
+    broker = undefined;
+  });
+  return () => {
+    if (broker === undefined) throw new Error('useTestBroker: no broker outside a test');
+    return broker;
+  };
+}
+
 /** Runtime options for tests: quiet, no HTTP server. */
 export function runtimeOptions(extra: SourceRuntimeOptions = {}): SourceRuntimeOptions {
   return { logger: quietLogger(), http: false, ...extra };
+}
+
+/** A {@link PushSource} on `topics`, run by a started SourceRuntime against `broker`. */
+export function runPushSource(
+  broker: EmbeddedBroker,
+  topics: ProducerConfig[],
+  input: CoreConfigInput = {},
+): { source: PushSource; runtime: SourceRuntime; run: ReturnType<typeof startRuntime> } {
+  const source = new PushSource(topics);
+  const runtime = new SourceRuntime(source, coreFor(broker, input), runtimeOptions());
+  return { source, runtime, run: startRuntime(runtime) };
 }
 
 /** Starts `runtime.run()` with an AbortController; `stop()` aborts and awaits the end. */
