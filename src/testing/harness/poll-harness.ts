@@ -1,6 +1,6 @@
 import { toEnvelope, type SourceEnvelope } from '../../connector/envelope.js';
 import type { Offset } from '../../connector/offset.js';
-import type { ConnectorConfig } from '../../connector/pending-types.js';
+import type { ConnectorConfig } from '../../config/types.js';
 import { validateProducerConfigs, type ProducerConfig } from '../../connector/producer-config.js';
 import type { SourceRecord } from '../../connector/record.js';
 import type { SourceConnector } from '../../connector/source-connector.js';

@@ -8,7 +8,7 @@ import type {
   DeliveryResult,
   SourceSender,
 } from '../../../src/connector/sender.js';
-import type { ConnectorConfig } from '../../../src/connector/pending-types.js';
+import type { ConnectorConfig } from '../../../src/config/types.js';
 import { SOURCE_PARTITION, sequenceEnvelope, type SequenceOptions } from './sequence.js';
 
 /** What a proof connector produces and how. */
