@@ -44,6 +44,8 @@ export { loadConfig, loadConfigSync, parseConfig, ConfigError } from './config/i
 export type {
   ConnectorConfig,
   ConfigProblem,
+  ConfigWarn,
+  ParseConfigOptions,
   LoadConfigOptions,
   LoadedConfig,
   SettingsSchema,
@@ -58,6 +60,34 @@ export type {
   SchemaTypeName,
 } from './config/index.js';
 export { SchemaError, SchemaValidationError, encodeWithoutSchema } from './schema/index.js';
-export type { JsonValue, RecordPayload, ResolvedSchema, PayloadCodec } from './schema/index.js';
-export { RuntimeMetrics, RuntimeState, createLogger } from './observability/index.js';
-export type { Logger, StatusSnapshot, ErrorType } from './observability/index.js';
+export type {
+  JsonValue,
+  RecordPayload,
+  ResolvedSchema,
+  PayloadCodec,
+  SchemaRegistryApi,
+  RegistrySchemaInfo,
+} from './schema/index.js';
+export {
+  RuntimeMetrics,
+  RuntimeState,
+  SecretRedactor,
+  REDACTED,
+  createLogger,
+  ERROR_TYPES,
+} from './observability/index.js';
+export type {
+  Logger,
+  LoggerOptions,
+  StatusSnapshot,
+  ErrorType,
+  LastError,
+  RuntimeMode,
+  RuntimePhase,
+  ProducerStatus,
+  TopicStatus,
+  RecordCounters,
+  Readiness,
+  RuntimeMetricsOptions,
+  RuntimeStateOptions,
+} from './observability/index.js';

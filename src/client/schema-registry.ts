@@ -130,6 +130,7 @@ export interface SchemaRegistryTransport {
  * ```
  */
 export class SchemaRegistryClient {
+  /** @internal built by {@link DanubeClient}; reach it as `client.schemas`. */
   constructor(private readonly transport: SchemaRegistryTransport) {}
 
   /** Registers a definition under a subject (an identical one returns the existing version). */

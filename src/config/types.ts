@@ -12,7 +12,14 @@ export type SchemaTypeName = 'json_schema' | 'avro' | 'string' | 'bytes' | 'numb
 /** Which registry version a producer uses: the newest, exactly N, or at least N. */
 export type VersionStrategy = 'latest' | { pinned: number } | { minimum: number };
 
-/** Payload encoding of a schema'd topic: what the Danube ecosystem reads, or binary. */
+/**
+ * How payloads go on the wire for a schema entry.
+ *
+ * - `default`: what the Danube ecosystem reads (Rust sinks, `danube-cli consume`):
+ *   json_schema and avro as JSON text, number as JSON number text, string as UTF-8, bytes raw.
+ * - `binary`: what the broker's deep payload validation accepts: number as 8-byte big-endian
+ *   IEEE-754 double, avro as an Avro object container; the other types are the same as `default`.
+ */
 export type WireFormat = 'default' | 'binary';
 
 /** What the runtime does with a record that finally failed to publish. */

@@ -14,6 +14,7 @@ export interface RegistrySchemaInfo {
  * `SchemaRegistryClient`, so tests can pass a fake and this folder does not depend on the client.
  */
 export interface SchemaRegistryApi {
+  /** Registers a definition under a subject; an identical one returns the existing version. */
   register(request: {
     subject: string;
     schemaType: string;
@@ -21,9 +22,13 @@ export interface SchemaRegistryApi {
     description?: string;
     createdBy?: string;
   }): Promise<{ schemaId: string; version: number; isNewVersion: boolean }>;
+  /** A version of a subject by schema id (the newest when `version` is omitted). */
   getSchema(schemaId: string, version?: number): Promise<RegistrySchemaInfo>;
+  /** The newest version of a subject. */
   getLatest(subject: string): Promise<RegistrySchemaInfo>;
+  /** Every version of a subject, oldest first. */
   listVersions(subject: string): Promise<Array<{ version: number; schemaId: string }>>;
+  /** Whether a definition may become the subject's next version, with the reasons if not. */
   checkCompatibility(request: {
     subject: string;
     schemaType: string;

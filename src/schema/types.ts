@@ -1,23 +1,14 @@
+import type { SchemaTypeName as SupportedSchemaType, WireFormat } from '../config/types.js';
 import type { RecordPayload } from './payload.js';
 
 /** Schema types the registry knows. `protobuf` is known but not supported by this SDK yet. */
 export type SchemaTypeName = 'json_schema' | 'avro' | 'protobuf' | 'string' | 'bytes' | 'number';
 
-/** Schema types this SDK can serialize. */
-export type SupportedSchemaType = Exclude<SchemaTypeName, 'protobuf'>;
+// The types this SDK can serialize are exactly those a `[[schemas]]` entry may declare.
+export type { SchemaTypeName as SupportedSchemaType } from '../config/types.js';
 
-/**
- * How payloads go on the wire for a schema entry.
- *
- * - `default`: what the Danube ecosystem reads (Rust sinks, `danube-cli consume`):
- *   json_schema and avro as JSON text, number as JSON number text, string as UTF-8, bytes raw.
- * - `binary`: what the broker's deep payload validation accepts: number as 8-byte big-endian
- *   IEEE-754 double, avro as an Avro object container; the other types are the same as `default`.
- */
-export type WireFormat = 'default' | 'binary';
-
-/** Which registered version of a subject to use. */
-export type VersionStrategy = 'latest' | { pinned: number } | { minimum: number };
+// Declared once, by the config that sets them; the schema layer reads the same values.
+export type { VersionStrategy, WireFormat } from '../config/types.js';
 
 /** Names a compiled codec's topic, subject and version, used in every error message it throws. */
 export interface CodecContext {
