@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineConnector } from '../../src/connector/define-connector.js';
@@ -268,6 +269,36 @@ describe('checkConnectorConformance', () => {
     expect(error.violations[0]?.example).toBe(
       'record #4 for /warehouse/readings, offset readings@0, key "device-0"',
     );
+  });
+
+  it('names records-arrive when the failure policy drops what the connector sends, with the reason', async () => {
+    const options = streamOptions(new Upstream());
+    const error = await conformanceError(
+      checkConnectorConformance({
+        ...options,
+        config: {
+          ...options.config,
+          processing: { failure_policy: 'skip' },
+          schemas: [
+            {
+              topic: '/iot/telemetry',
+              subject: 'telemetry',
+              schema_type: 'json_schema',
+              schema_file: 'event.schema.json',
+              auto_register: true,
+            },
+          ],
+        },
+        configDir: fileURLToPath(new URL('../fixtures/proof/', import.meta.url)),
+        records: 2,
+      }),
+    );
+    expect(error.violations[0]).toMatchObject({
+      property: 'records-arrive',
+      detail: '4 record(s) were not published: processing.failure_policy = "skip" dropped them',
+      example:
+        'record #0 for /iot/telemetry: /iot/telemetry (subject telemetry v1): $.seq: is required but missing',
+    });
   });
 
   it('names health-checks when the connector reports healthy while its upstream is down', async () => {

@@ -108,6 +108,10 @@ interface RoundState {
   hasShutdown: boolean;
   hasHealthCheck: boolean;
   health: PropertyResult | undefined;
+  /** Records the failure policy skipped or dead-lettered (runtime counters). */
+  policyDropped: number;
+  /** The runtime's last recorded error, for examples. */
+  lastError: string | undefined;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -345,6 +349,8 @@ class ConformanceRun<S extends SettingsSchema> {
       hasShutdown: typeof connector.shutdown === 'function',
       hasHealthCheck: typeof connector.healthCheck === 'function',
       health: undefined,
+      policyDropped: 0,
+      lastError: undefined,
     };
     if (round === 1) this.#name = connector.constructor.name || 'connector';
     this.#rounds.push(state);
@@ -423,6 +429,9 @@ class ConformanceRun<S extends SettingsSchema> {
         };
       }
       await Promise.race([running, new Promise<void>((resolve) => setImmediate(resolve))]);
+      const snapshot = runtime.state.snapshot();
+      state.policyDropped = snapshot.totals.skipped + snapshot.totals.deadLettered;
+      state.lastError = snapshot.lastError?.message;
     }
     return state;
   }
@@ -746,6 +755,26 @@ class ConformanceRun<S extends SettingsSchema> {
         status: 'failed',
         detail: `${handed.filter((h) => !this.#recorder.isStored(h)).length} of ${handed.length} handed-over record(s) not stored with their key and attributes`,
         example: this.#explainMissing(missing),
+      };
+    }
+    const droppedRound = this.#rounds.find((r) => r.policyDropped > 0);
+    const droppedEntry = this.#recorder.handOvers.find(droppedByPolicy);
+    if (droppedRound !== undefined || droppedEntry !== undefined) {
+      const result = droppedEntry?.result;
+      const reason =
+        result !== undefined && !(result instanceof Error) && result.status !== 'published'
+          ? result.error.message
+          : droppedRound?.lastError;
+      const count = this.#rounds.reduce((sum, r) => sum + r.policyDropped, 0);
+      return {
+        property: 'records-arrive',
+        status: 'failed',
+        detail: `${count} record(s) were not published: processing.failure_policy = "${this.#config.core.processing.failure_policy}" dropped them`,
+        ...(reason === undefined
+          ? {}
+          : {
+              example: `${droppedEntry === undefined ? 'last error' : describeHandOver(droppedEntry)}: ${reason}`,
+            }),
       };
     }
     for (const entry of handed) {
