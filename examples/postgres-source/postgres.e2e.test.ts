@@ -2,11 +2,16 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { startBroker, type EmbeddedBroker, type StoredMessage } from 'danube-connect-core/testing';
+import {
+  checkConnectorConformance,
+  startBroker,
+  type EmbeddedBroker,
+  type StoredMessage,
+} from 'danube-connect-core/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { exampleConfig, type TomlPatch } from '../shared/example-config.js';
 import { startRuntime } from '../shared/run-runtime.js';
-import { PostgresSourceConnector } from './connector.js';
+import connectorModule, { PostgresSourceConnector } from './connector.js';
 import { CursorStore } from './cursor-store.js';
 import {
   POSTGRES_START_TIMEOUT_MS,
@@ -20,7 +25,7 @@ const ORDERS = '/shop/orders';
 
 let postgres: LocalPostgres;
 let pool: pg.Pool;
-let danube: EmbeddedBroker;
+let danube: EmbeddedBroker | undefined;
 
 beforeAll(async () => {
   postgres = await startLocalPostgres();
@@ -33,8 +38,14 @@ afterAll(async () => {
 });
 
 afterEach(async () => {
-  await danube.close();
+  await danube?.close();
+  danube = undefined;
 });
+
+function broker(): EmbeddedBroker {
+  if (danube === undefined) throw new Error('no Danube broker: call prepare() first');
+  return danube;
+}
 
 /** A fresh Danube broker and an orders table of its own (`table`), with `rows` rows. */
 async function prepare(table: string, rows: number): Promise<void> {
@@ -54,7 +65,7 @@ async function insertOrders(table: string, rows: number): Promise<void> {
 /** The example's connector.toml reading `table`, against the local Postgres and Danube. */
 function connectorFor(table: string, connectorName: string, patch: TomlPatch = {}) {
   const env = {
-    DANUBE_SERVICE_URL: danube.url,
+    DANUBE_SERVICE_URL: broker().url,
     POSTGRES_URL: postgres.url,
     CONNECTOR_NAME: connectorName,
   };
@@ -80,9 +91,9 @@ function storedIds(): number[] {
 }
 
 function storedOrders(): StoredMessage[] {
-  return danube
+  return broker()
     .topics()
-    .flatMap((t) => (t.startsWith(`${ORDERS}-part-`) ? danube.messages(t) : []));
+    .flatMap((t) => (t.startsWith(`${ORDERS}-part-`) ? broker().messages(t) : []));
 }
 
 /** Resolves once Danube holds at least `count` orders in total. */
@@ -90,10 +101,10 @@ function ordersStored(count: number): Promise<void> {
   return new Promise((resolve) => {
     const check = (): void => {
       if (storedOrders().length < count) return;
-      danube.off('message', check);
+      broker().off('message', check);
       resolve();
     };
-    danube.on('message', check);
+    broker().on('message', check);
     check();
   });
 }
@@ -166,6 +177,21 @@ describe('postgres-source example (PostgreSQL via PGlite, embedded Danube broker
     );
     expect(duplicated.length).toBeGreaterThan(0);
     expect(Math.max(...counts.values())).toBe(2);
+  });
+
+  it('passes the connector conformance kit, rows inserted while it is stopped included', async () => {
+    await postgres.db.exec(readFileSync(join(here, 'schema.sql'), 'utf8'));
+    const report = await checkConnectorConformance({
+      module: connectorModule,
+      config: readFileSync(join(here, 'connector.toml'), 'utf8'),
+      configDir: here,
+      env: { POSTGRES_URL: postgres.url },
+      expectedTopics: [ORDERS],
+      emitWhileStopped: true,
+      emit: (count) => insertOrders('orders', count),
+    });
+    const notPassed = report.properties.filter((p) => p.status !== 'passed').map((p) => p.property);
+    expect(notPassed).toEqual([]);
   });
 
   it('stops with a configuration error naming a table that does not exist', async () => {
