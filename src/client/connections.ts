@@ -36,7 +36,7 @@ export interface BrokerConnectionsOptions {
  * Channel options for every broker connection: reconnect quickly after a broker restart
  * (grpc-js backs off up to 120 s by default) and keep idle connections alive.
  */
-export const CHANNEL_OPTIONS: grpc.ChannelOptions = {
+const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   'grpc.initial_reconnect_backoff_ms': 100,
   'grpc.min_reconnect_backoff_ms': 100,
   'grpc.max_reconnect_backoff_ms': 1_000,

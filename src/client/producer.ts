@@ -107,10 +107,7 @@ export class Producer {
           ...target,
           dispatch,
           schemaRef,
-          schema: setup.schema && {
-            schemaId: setup.schema.schemaId,
-            version: setup.schema.version,
-          },
+          schema: setup.schema,
         }),
     );
   }

@@ -48,7 +48,7 @@ export function isServiceUrl(text: string): boolean {
 }
 
 /** `[processing]` table. */
-export const processingSchema = z
+const processingSchema = z
   .object({
     batch_size: int(
       1,
@@ -119,7 +119,7 @@ export const processingSchema = z
   .meta({ description: 'Batching, polling, concurrency, observability and failure handling.' });
 
 /** `[retry]` table. */
-export const retrySchema = z
+const retrySchema = z
   .object({
     max_retries: int(
       0,
@@ -152,7 +152,7 @@ function isVersion(value: number): boolean {
  * `version_strategy` of a `[[schemas]]` entry. Every bad value gets the one message below, so
  * the numbers are checked by a refinement of the union (the JSON Schema still says integer ≥ 1).
  */
-export const versionStrategySchema = z
+const versionStrategySchema = z
   .union(
     [
       z.literal('latest'),
@@ -176,7 +176,7 @@ export const versionStrategySchema = z
  * `schema_type`: the five supported types plus the Rust ecosystem's alias `"json"`, compared
  * case-insensitively as the Rust runtime did.
  */
-export const schemaTypeSchema = z
+const schemaTypeSchema = z
   .string()
   .transform((value) => value.toLowerCase())
   .pipe(
@@ -196,7 +196,7 @@ export const schemaTypeSchema = z
   });
 
 /** One `[[schemas]]` entry. */
-export const schemaMappingSchema = z.object({
+const schemaMappingSchema = z.object({
   topic: topic('Danube topic the schema applies to.'),
   subject: z.string().min(1).meta({ description: 'Subject of the schema in the registry.' }),
   schema_type: schemaTypeSchema,
@@ -221,7 +221,7 @@ export const schemaMappingSchema = z.object({
 });
 
 /** `[danube]` table (ours; the Rust runtime had no equivalent). */
-export const danubeSchema = z
+const danubeSchema = z
   .object({
     token: z.string().min(1).optional().meta({
       description:

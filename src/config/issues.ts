@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 
 /** TOML-flavoured name of a parsed value's type (no value is ever echoed: it may be secret). */
-export function tomlTypeOf(value: unknown): string {
+function tomlTypeOf(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   if (typeof value === 'number') {

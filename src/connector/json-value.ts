@@ -19,7 +19,7 @@ export function assertWellFormed(text: string, what: string): void {
  * refusing such a value here gives a clear error instead of a message no sink can read
  * (and stays far from the call-stack limit of the recursive walks below).
  */
-export const MAX_JSON_DEPTH = 127;
+const MAX_JSON_DEPTH = 127;
 
 function describe(path: string): string {
   return path === '' ? 'the value' : `the value at ${path}`;

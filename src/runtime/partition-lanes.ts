@@ -45,11 +45,6 @@ export class PartitionLanes<T> {
     return this.inflightCount;
   }
 
-  /** Items in flight in one lane. */
-  inflightOf(lane: string): number {
-    return this.lanes.get(lane)?.inflight ?? 0;
-  }
-
   /** Adds `item` to the end of `lane`; starts it at once if the lane has room. */
   push(lane: string, item: T): void {
     let state = this.lanes.get(lane);

@@ -31,7 +31,7 @@ export interface PollLoopOptions {
  * not `ConnectorError`s (a library's network error); `fatal`, `config` and `invalid_data`
  * stop the runtime at once.
  */
-export function isRetryablePollError(error: unknown): boolean {
+function isRetryablePollError(error: unknown): boolean {
   if (error instanceof ConnectorError) return error.kind === 'retryable';
   return true;
 }

@@ -79,8 +79,8 @@ export class Publisher {
     } catch (first) {
       if (signal?.aborted || !isRetryablePublishError(first)) throw first;
       const topic = producer.partitionTopics[options.partition ?? 0] ?? producer.topic;
-      const deadline = started + this.options.publishTimeoutMs;
-      const { backoff, onRetry } = this.options;
+      const { backoff, onRetry, publishTimeoutMs } = this.options;
+      const deadline = started + publishTimeoutMs;
       let attempts = 1;
       onRetry?.(topic, first);
       await sleep(
@@ -88,7 +88,6 @@ export class Publisher {
         Math.min(backoffDelay(1, backoff), Math.max(0, deadline - clock.now())),
         signal,
       );
-      const timeoutMs = this.options.publishTimeoutMs;
       return retryWithBackoff(
         async () => {
           attempts += 1;
@@ -105,7 +104,7 @@ export class Publisher {
             return await producer.send(payload, { ...options, signal: attempt.signal });
           } catch (error) {
             if (attempt.signal.aborted && !signal?.aborted) {
-              throw new PublishTimeoutError(topic, timeoutMs, attempts, error);
+              throw new PublishTimeoutError(topic, publishTimeoutMs, attempts, error);
             }
             throw error;
           } finally {
@@ -119,7 +118,7 @@ export class Publisher {
           attemptOffset: 1,
           isRetryable: (error) => !signal?.aborted && isRetryablePublishError(error),
           deadline,
-          onDeadline: (last) => new PublishTimeoutError(topic, timeoutMs, attempts, last),
+          onDeadline: (last) => new PublishTimeoutError(topic, publishTimeoutMs, attempts, last),
           onRetry: (error) => onRetry?.(topic, error),
           ...(signal === undefined ? {} : { signal }),
         },

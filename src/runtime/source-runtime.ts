@@ -7,6 +7,7 @@ import { createLogger, type Logger } from '../observability/logger.js';
 import { RuntimeMetrics } from '../observability/metrics.js';
 import { RuntimeState } from '../observability/state.js';
 import { resolveSchemas } from '../schema/resolver.js';
+import type { BackoffSettings } from './backoff.js';
 import { BoundedBuffer } from './bounded-buffer.js';
 import { realClock, type Clock, type TimerHandle } from './clock.js';
 import { CommitScheduler } from './commit-scheduler.js';
@@ -27,6 +28,10 @@ import {
   type RuntimeClient,
 } from './startup.js';
 import { StreamSender } from './stream-driver.js';
+
+function backoffOf(core: ConnectorConfig): BackoffSettings {
+  return { baseMs: core.retry.retry_backoff_ms, maxMs: core.retry.max_backoff_ms };
+}
 
 /** Options of {@link SourceRuntime}; all optional. */
 export interface SourceRuntimeOptions {
@@ -334,7 +339,7 @@ export class SourceRuntime {
 
   private buildDataPath(): void {
     const { core, clock, state } = this;
-    const backoff = { baseMs: core.retry.retry_backoff_ms, maxMs: core.retry.max_backoff_ms };
+    const backoff = backoffOf(core);
     const publisher = new Publisher({
       clock,
       backoff,
@@ -425,7 +430,7 @@ export class SourceRuntime {
       clock: this.clock,
       pollIntervalMs: this.core.processing.poll_interval_ms,
       maxRetries: this.core.retry.max_retries,
-      backoff: { baseMs: this.core.retry.retry_backoff_ms, maxMs: this.core.retry.max_backoff_ms },
+      backoff: backoffOf(this.core),
       logger: this.logger.child({ component: 'poller' }),
       signal,
       onBatch: (size) => this.state.observeBatch(size),

@@ -56,7 +56,7 @@ export class SchemaValidationError extends Error {
 }
 
 /** `/iot/sensors (subject sensor-v1 v2)`, `/iot/sensors (subject sensor-v1)` or `/iot/sensors`. */
-export function describeTarget(where: {
+function describeTarget(where: {
   topic: string;
   subject?: string | undefined;
   version?: number | undefined;

@@ -31,7 +31,7 @@ const AJV_OPTIONS: Options = {
 };
 
 /** Picks the draft from `$schema`: none or draft-07 → draft-07; 2019-09 and 2020-12 by their URIs. */
-export function jsonSchemaDraft(schema: unknown, source: string): JsonSchemaDraft {
+function jsonSchemaDraft(schema: unknown, source: string): JsonSchemaDraft {
   const uri =
     schema !== null && typeof schema === 'object' && '$schema' in schema
       ? schema.$schema
