@@ -12,7 +12,7 @@ export { SourceEnvelope, toEnvelope } from './envelope.js';
 export type { Envelopeish } from './envelope.js';
 export { validateProducerConfigs } from './producer-config.js';
 export type { ProducerConfig } from './producer-config.js';
-export type { SourceSender, DeliveryReceipt, DeliveryResult } from './sender.js';
+export type { SourceSender, SourceSendOptions, DeliveryReceipt, DeliveryResult } from './sender.js';
 export { SourceConnector } from './source-connector.js';
 export type { SourceMode } from './source-connector.js';
 export { defineConnector, isConnectorModule } from './define-connector.js';

@@ -28,6 +28,12 @@ export interface DeliveryReceipt {
   readonly delivered: Promise<DeliveryResult>;
 }
 
+/** Options of {@link SourceSender.send}. */
+export interface SourceSendOptions {
+  /** Abort the wait for room in the runtime's buffer (the record is then not accepted). */
+  signal?: AbortSignal;
+}
+
 /**
  * Hands records to the runtime in streaming mode. `send` resolves as soon as the runtime
  * accepted the record; it waits while the runtime's bounded buffer is full
@@ -46,8 +52,13 @@ export interface DeliveryReceipt {
  * ```
  */
 export interface SourceSender {
-  /** Accepts one record or envelope. */
-  send(item: Envelopeish): Promise<DeliveryReceipt>;
+  /**
+   * Accepts one record or envelope. With `options.signal`, stop waiting for room when it
+   * aborts: `send` then rejects with the signal's reason and the record was **not**
+   * accepted (nothing of it is published), e.g. to answer an HTTP request with 503 after a
+   * deadline instead of holding it while the runtime is saturated.
+   */
+  send(item: Envelopeish, options?: SourceSendOptions): Promise<DeliveryReceipt>;
   /** Accepts several, in order; resolves once all are accepted. */
   sendBatch(items: readonly Envelopeish[]): Promise<DeliveryReceipt[]>;
 }

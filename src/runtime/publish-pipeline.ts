@@ -99,9 +99,17 @@ export class PublishPipeline {
    * receipt whose `delivered` settles when the envelope is published or finally failed.
    * Rejects with `RuntimeStoppingError` once intake closed.
    */
-  accept(envelope: SourceEnvelope, withReceipt: true): Promise<DeliveryReceipt>;
+  accept(
+    envelope: SourceEnvelope,
+    withReceipt: true,
+    signal?: AbortSignal,
+  ): Promise<DeliveryReceipt>;
   accept(envelope: SourceEnvelope, withReceipt: false): Promise<undefined>;
-  accept(envelope: SourceEnvelope, withReceipt: boolean): Promise<DeliveryReceipt | undefined> {
+  accept(
+    envelope: SourceEnvelope,
+    withReceipt: boolean,
+    signal?: AbortSignal,
+  ): Promise<DeliveryReceipt | undefined> {
     const made = withReceipt ? createReceipt() : undefined;
     const settler = made?.settler;
     const buffer = this.options.buffer;
@@ -109,9 +117,7 @@ export class PublishPipeline {
       this.dispatch(envelope, settler);
       return Promise.resolve(made?.receipt);
     }
-    return buffer
-      .acquire(undefined, () => this.dispatch(envelope, settler))
-      .then(() => made?.receipt);
+    return buffer.acquire(signal, () => this.dispatch(envelope, settler)).then(() => made?.receipt);
   }
 
   /** Stops intake: waiting and later `accept` calls reject with `error`. */

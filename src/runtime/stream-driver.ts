@@ -1,6 +1,6 @@
 import { RuntimeStoppingError } from '../connector/errors.js';
 import { toEnvelope, type Envelopeish } from '../connector/envelope.js';
-import type { DeliveryReceipt, SourceSender } from '../connector/sender.js';
+import type { DeliveryReceipt, SourceSendOptions, SourceSender } from '../connector/sender.js';
 import type { PublishPipeline } from './publish-pipeline.js';
 
 /**
@@ -22,10 +22,10 @@ export class StreamSender implements SourceSender {
     return this.stoppedWith !== undefined;
   }
 
-  send(item: Envelopeish): Promise<DeliveryReceipt> {
+  send(item: Envelopeish, options?: SourceSendOptions): Promise<DeliveryReceipt> {
     if (this.stoppedWith !== undefined) return Promise.reject(this.stoppedWith);
     try {
-      return this.pipeline.accept(toEnvelope(item), true);
+      return this.pipeline.accept(toEnvelope(item), true, options?.signal);
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }

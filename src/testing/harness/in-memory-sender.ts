@@ -2,7 +2,12 @@ import { toEnvelope, type Envelopeish, type SourceEnvelope } from '../../connect
 import { RuntimeStoppingError } from '../../connector/errors.js';
 import type { Offset } from '../../connector/offset.js';
 import type { SourceRecord } from '../../connector/record.js';
-import type { DeliveryReceipt, DeliveryResult, SourceSender } from '../../connector/sender.js';
+import type {
+  DeliveryReceipt,
+  DeliveryResult,
+  SourceSendOptions,
+  SourceSender,
+} from '../../connector/sender.js';
 
 /** Where one envelope handed to an {@link InMemorySender} stands. */
 export type SentState = 'pending' | 'published' | 'failed' | 'dead_lettered' | 'skipped';
@@ -111,8 +116,8 @@ export class InMemorySender implements SourceSender {
   }
 
   /** Accepts one envelope (waiting while `capacity` unsettled envelopes are held). */
-  async send(item: Envelopeish): Promise<DeliveryReceipt> {
-    await this.#reserveRoom();
+  async send(item: Envelopeish, options: SourceSendOptions = {}): Promise<DeliveryReceipt> {
+    await this.#reserveRoom(options.signal);
     try {
       return this.#accept(item);
     } catch (error) {
@@ -241,13 +246,32 @@ export class InMemorySender implements SourceSender {
   }
 
   /** Takes one unit of capacity (waiting for it when full); released when the entry settles. */
-  async #reserveRoom(): Promise<void> {
+  async #reserveRoom(signal: AbortSignal | undefined): Promise<void> {
     if (this.#stopped) throw this.#stopped;
+    signal?.throwIfAborted();
     if (this.#unsettled < this.#capacity && this.#roomWaiters.length === 0) {
       this.#unsettled += 1;
       return;
     }
-    await new Promise<void>((resolve, reject) => this.#roomWaiters.push({ resolve, reject }));
+    await new Promise<void>((resolve, reject) => {
+      const onAbort = (): void => {
+        const index = this.#roomWaiters.indexOf(waiter);
+        if (index >= 0) this.#roomWaiters.splice(index, 1);
+        reject(signal?.reason instanceof Error ? signal.reason : new Error('send aborted'));
+      };
+      const waiter = {
+        resolve: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+        reject: (error: Error) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#roomWaiters.push(waiter);
+    });
   }
 
   #settleWhere(which: SentSelector | undefined, settle: (entry: MutableSent) => void): number {
