@@ -19,7 +19,7 @@ export const EXIT = {
 /** One of the {@link EXIT} codes. */
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
-/** The exit-code paragraph every help text ends with. */
+/** The exit-code paragraph help texts end with, unless the command lists its own codes. */
 export const EXIT_CODES_HELP = `Exit codes:
   0  success (long-running commands: stopped cleanly by Ctrl-C / SIGTERM)
   1  failure (invalid configuration, fatal connector error, broker unreachable)

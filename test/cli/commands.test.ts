@@ -21,7 +21,9 @@ describe('danube-connect help', () => {
       expect(await runCli([name, '--help'], io)).toBe(0);
       expect(stdout.text).toContain(`Usage: danube-connect ${name}`);
       expect(stdout.text).toContain('--help');
-      expect(stdout.text).toContain('Exit codes:');
+      expect(stdout.text.match(/^Exit codes:$/gm)).toHaveLength(1);
+      const lines = stdout.text.split('\n').filter((line) => line.trim() !== '');
+      expect(lines.filter((line, i) => lines.indexOf(line) !== i)).toEqual([]);
       const viaHelp = memoryIo();
       expect(await runCli(['help', name], viaHelp.io)).toBe(0);
       expect(viaHelp.stdout.text).toBe(stdout.text);

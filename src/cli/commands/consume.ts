@@ -31,9 +31,9 @@ const HELP = `Usage: danube-connect consume --topic <topic> [options]
 Subscribes to a topic and prints every message, decoded by its registered schema type
 (json_schema and avro as JSON, string as text, number as a number, bytes as base64), like
 \`danube-cli consume\`: the quickest way to see what a connector sent. Messages without a
-schema are shown as JSON when they hold JSON text, else as UTF-8 text, else as base64. A new subscription
-starts at the topic's first message. Waits for the topic when it does not exist yet.
-Ctrl-C stops.
+schema are shown as JSON when they hold JSON text, else as UTF-8 text, else as base64.
+A new subscription starts at the topic's first message. Waits for the topic when it does
+not exist yet. Ctrl-C stops.
 
 Options:
   --topic, -t <topic>         topic to read, /namespace/name (required)

@@ -38,8 +38,6 @@ Exit codes:
   2    usage error, the module cannot be loaded, or the configuration is invalid
        (including what only shows at start-up: a token without TLS, an unreadable TLS
        file, credentials the broker rejects)
-       (including what only shows at start-up: a token without TLS, an unreadable TLS
-       file, credentials the broker rejects)
   130  forced out by a second SIGINT (143 for SIGTERM)`;
 
 /** `danube-connect run`: runs a connector module until stopped. */

@@ -3,7 +3,7 @@ import { ConfigError, formatProblem, loadConfig } from '../../config/index.js';
 import { UsageError, flag, parseCommandArgs, stringOption } from '../args.js';
 import type { Command } from '../command.js';
 import { loadConnectorModule } from '../connector-module.js';
-import { EXIT, EXIT_CODES_HELP } from '../exit-codes.js';
+import { EXIT } from '../exit-codes.js';
 import { println } from '../io.js';
 
 const HELP = `Usage: danube-connect validate-config <file> [--module <module>] [--strict]
@@ -20,15 +20,13 @@ Options:
   --strict               unknown keys and other warnings are errors
   --help, -h             show this help
 
-Exit codes:
-  0  the file is valid (warnings, if any, printed on stderr)
-  1  the file has problems (each printed on stderr)
-  2  usage error, or the module cannot be loaded
-
 Example:
   danube-connect validate-config connector.toml --module ./dist/connector.js --strict
 
-${EXIT_CODES_HELP}`;
+Exit codes:
+  0  the file is valid (warnings, if any, printed on stderr)
+  1  the file has problems or cannot be read (each problem printed on stderr)
+  2  usage error, or the module cannot be loaded`;
 
 /** `danube-connect validate-config`: checks a configuration file, exit 0 or 1. */
 export const validateConfigCommand: Command = {
