@@ -7,6 +7,7 @@ import { println, type CliIo } from './io.js';
 /** A command as listed by `--help`; its module is imported only when it runs. */
 export interface CommandEntry {
   readonly name: string;
+  /** One line for the command list; kept here so that `--help` imports no command module. */
   readonly summary: string;
   load(): Promise<Command>;
 }

@@ -5,8 +5,6 @@ import type { CliIo } from './io.js';
 export interface Command {
   /** The word after `danube-connect`. */
   readonly name: string;
-  /** One line for the command list. */
-  readonly summary: string;
   /** Full `--help` text (usage, options, examples, exit codes). */
   readonly help: string;
   /** Runs the command with its own arguments; throws `UsageError` for bad arguments. */

@@ -25,7 +25,6 @@ ${EXIT_CODES_HELP}`;
 /** `danube-connect config-schema`: prints the configuration JSON Schema. */
 export const configSchemaCommand: Command = {
   name: 'config-schema',
-  summary: 'print the JSON Schema of the configuration file',
   help: HELP,
   async run(argv, io) {
     const args = parseCommandArgs(argv, { module: { type: 'string', short: 'm' } }, 0);

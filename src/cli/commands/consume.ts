@@ -62,7 +62,6 @@ interface DecodedSchema {
 /** `danube-connect consume`: prints a topic's messages. */
 export const consumeCommand: Command = {
   name: 'consume',
-  summary: 'print the messages of a topic, decoded by their schema type',
   help: HELP,
   async run(argv, io) {
     const args = parseCommandArgs(

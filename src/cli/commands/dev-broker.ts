@@ -29,7 +29,6 @@ ${EXIT_CODES_HELP}`;
 /** `danube-connect dev-broker`: the embedded broker in the foreground. */
 export const devBrokerCommand: Command = {
   name: 'dev-broker',
-  summary: 'run the embedded Danube broker for local development',
   help: HELP,
   async run(argv, io) {
     const args = parseCommandArgs(

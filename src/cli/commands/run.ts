@@ -43,7 +43,6 @@ Exit codes:
 /** `danube-connect run`: runs a connector module until stopped. */
 export const runCommand: Command = {
   name: 'run',
-  summary: 'run a connector module with the configuration in CONNECTOR_CONFIG_PATH',
   help: HELP,
   async run(argv, io) {
     const args = parseCommandArgs(argv, { config: { type: 'string', short: 'c' } }, 1);

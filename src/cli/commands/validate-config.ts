@@ -31,7 +31,6 @@ Exit codes:
 /** `danube-connect validate-config`: checks a configuration file, exit 0 or 1. */
 export const validateConfigCommand: Command = {
   name: 'validate-config',
-  summary: 'check a configuration file and print every problem with its key path',
   help: HELP,
   async run(argv, io) {
     const args = parseCommandArgs(
