@@ -2,7 +2,13 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { DOCUMENTS, ROOT, docBlocks, snippetFile, snippetText } from '../../scripts/doc-snippets.js';
+import {
+  DOCUMENTS,
+  ROOT,
+  docBlocks,
+  snippetFile,
+  snippetText,
+} from '../../scripts/doc-snippets.js';
 
 const blocks = DOCUMENTS.flatMap((document) =>
   docBlocks(document, readFileSync(join(ROOT, document), 'utf8')),
