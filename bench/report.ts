@@ -30,6 +30,8 @@ const runtimeMode = z.object({ ordered_8p: runtimeRun, window_64_1p: runtimeRun 
 export const BenchReportSchema = z.object({
   version: z.literal(1),
   quick: z.boolean(),
+  /** Runs per throughput scenario; the median run is reported. */
+  repetitions: z.number().int().positive(),
   machine: z.object({
     node: z.string(),
     platform: z.string(),

@@ -38,36 +38,78 @@ async function main(argv: readonly string[]): Promise<void> {
   };
   try {
     progress(`broker ${broker.url} (child process); ${quick ? 'quick' : 'full'} run`);
-    progress('raw client, 64 in flight');
-    const rawInflight = await rawClientPublish(ctx, 64, counts.rawInflight);
-    progress(`  ${rawInflight.msgs_per_s} msg/s`);
-    progress('raw client, one at a time');
-    const rawSerial = await rawClientPublish(ctx, 1, counts.rawSerial);
-    progress(`  ${rawSerial.msgs_per_s} msg/s`);
-    progress('send-and-wait baseline (8 partitions)');
-    const sendAndWait = await sendAndWaitBaseline(ctx, counts.sendAndWait);
-    progress(`  ${sendAndWait.msgs_per_s} msg/s`);
-
-    const runtime = { polling: {}, streaming: {} } as BenchReport['runtime'];
-    for (const mode of ['polling', 'streaming'] as const) {
-      progress(`runtime ${mode}, ordered, 8 partitions`);
-      const ordered = await runtimeThroughput(ctx, {
-        mode,
-        partitions: 8,
-        maxInflight: 1,
-        messages: counts.runtime,
-      });
-      progress(`  ${ordered.msgs_per_s} msg/s`);
-      progress(`runtime ${mode}, window 64, 1 partition`);
-      const windowed = await runtimeThroughput(ctx, {
-        mode,
+    // Every scenario runs `reps` times, interleaved (raw, baseline and runtime side by side
+    // in each round), after one discarded warm-up round; the median run is reported. A busy
+    // or throttled machine then shifts all figures alike instead of one of them.
+    const reps = quick ? 1 : 3;
+    const scenarios = {
+      raw64: () => rawClientPublish(ctx, 64, counts.rawInflight),
+      raw1: () => rawClientPublish(ctx, 1, counts.rawSerial),
+      sendAndWait: () => sendAndWaitBaseline(ctx, counts.sendAndWait),
+      pollingOrdered: () =>
+        runtimeThroughput(ctx, {
+          mode: 'polling',
+          partitions: 8,
+          maxInflight: 1,
+          messages: counts.runtime,
+        }),
+      pollingWindowed: () =>
+        runtimeThroughput(ctx, {
+          mode: 'polling',
+          partitions: 1,
+          maxInflight: 64,
+          messages: counts.runtime,
+        }),
+      streamingOrdered: () =>
+        runtimeThroughput(ctx, {
+          mode: 'streaming',
+          partitions: 8,
+          maxInflight: 1,
+          messages: counts.runtime,
+        }),
+      streamingWindowed: () =>
+        runtimeThroughput(ctx, {
+          mode: 'streaming',
+          partitions: 1,
+          maxInflight: 64,
+          messages: counts.runtime,
+        }),
+    } as const;
+    type Name = keyof typeof scenarios;
+    if (!quick) {
+      progress('warm-up round (discarded)');
+      await rawClientPublish(ctx, 64, counts.warmup * 2);
+      await runtimeThroughput(ctx, {
+        mode: 'polling',
         partitions: 1,
         maxInflight: 64,
-        messages: counts.runtime,
+        messages: counts.warmup * 2,
       });
-      progress(`  ${windowed.msgs_per_s} msg/s`);
-      runtime[mode] = { ordered_8p: ordered, window_64_1p: windowed };
     }
+    const samples = new Map<Name, Array<Awaited<ReturnType<(typeof scenarios)[Name]>>>>();
+    for (let rep = 1; rep <= reps; rep += 1) {
+      for (const name of Object.keys(scenarios) as Name[]) {
+        const result = await scenarios[name]();
+        samples.set(name, [...(samples.get(name) ?? []), result]);
+        progress(`round ${rep}/${reps} ${name}: ${result.msgs_per_s} msg/s`);
+      }
+    }
+    const median = <N extends Name>(name: N): Awaited<ReturnType<(typeof scenarios)[N]>> => {
+      const runs = [...(samples.get(name) ?? [])].sort((a, b) => a.msgs_per_s - b.msgs_per_s);
+      const middle = runs[Math.floor(runs.length / 2)];
+      if (middle === undefined) throw new Error(`no run of ${name}`);
+      return middle as Awaited<ReturnType<(typeof scenarios)[N]>>;
+    };
+    const rawInflight = median('raw64');
+    const rawSerial = median('raw1');
+    const sendAndWait = median('sendAndWait');
+    const runtime: BenchReport['runtime'] = {
+      polling: { ordered_8p: median('pollingOrdered'), window_64_1p: median('pollingWindowed') },
+      streaming: {
+        ordered_8p: median('streamingOrdered'),
+        window_64_1p: median('streamingWindowed'),
+      },
+    };
     progress('runtime with the broker 10x slower');
     const slowBroker = await slowBrokerBound(ctx, rawSerial.latency.p50_ms);
     progress(`  peak ${slowBroker.peak_buffered_plus_inflight} / bound ${slowBroker.bound}`);
@@ -114,6 +156,7 @@ async function main(argv: readonly string[]): Promise<void> {
     const report: BenchReport = {
       version: 1,
       quick,
+      repetitions: reps,
       machine: {
         node: process.version,
         platform: process.platform,
