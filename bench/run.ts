@@ -16,8 +16,9 @@ import {
   latencyProbe,
   runtimeThroughput,
   slowBrokerBound,
+  type RuntimeScenario,
 } from './scenarios/runtime.js';
-import { round } from './stats.js';
+import { round, type Throughput } from './stats.js';
 
 function progress(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);
@@ -26,189 +27,197 @@ function progress(message: string): void {
 async function main(argv: readonly string[]): Promise<void> {
   const quick = argv.includes('--quick');
   const counts = quick ? COUNTS.quick : COUNTS.full;
-  const broker = await startBenchBroker();
   let topicSeq = 0;
-  const ctx: BenchContext = {
-    brokerUrl: broker.url,
-    counts,
-    quick,
-    topic: (label) => `/${BENCH_NAMESPACE}/${label}-${topicSeq++}`,
-    storedCount: (topic, partitions) => broker.storedCount(topic, partitions),
-    setBrokerLatency: (ms) => broker.setSendLatency(ms),
-  };
-  try {
-    progress(`broker ${broker.url} (child process); ${quick ? 'quick' : 'full'} run`);
-    // Every scenario runs `reps` times, interleaved (raw, baseline and runtime side by side
-    // in each round), after one discarded warm-up round; the median run is reported. A busy
-    // or throttled machine then shifts all figures alike instead of one of them.
-    const reps = quick ? 1 : 3;
-    const scenarios = {
-      raw64: () => rawClientPublish(ctx, 64, counts.rawInflight),
-      raw1: () => rawClientPublish(ctx, 1, counts.rawSerial),
-      sendAndWait: () => sendAndWaitBaseline(ctx, counts.sendAndWait),
-      pollingOrdered: () =>
-        runtimeThroughput(ctx, {
-          mode: 'polling',
-          partitions: 8,
-          maxInflight: 1,
-          messages: counts.runtime,
-        }),
-      pollingWindowed: () =>
-        runtimeThroughput(ctx, {
-          mode: 'polling',
-          partitions: 1,
-          maxInflight: 64,
-          messages: counts.runtime,
-        }),
-      streamingOrdered: () =>
-        runtimeThroughput(ctx, {
-          mode: 'streaming',
-          partitions: 8,
-          maxInflight: 1,
-          messages: counts.runtime,
-        }),
-      streamingWindowed: () =>
-        runtimeThroughput(ctx, {
-          mode: 'streaming',
-          partitions: 1,
-          maxInflight: 64,
-          messages: counts.runtime,
-        }),
-    } as const;
-    type Name = keyof typeof scenarios;
-    if (!quick) {
-      progress('warm-up round (discarded)');
-      await rawClientPublish(ctx, 64, counts.warmup * 2);
-      await runtimeThroughput(ctx, {
-        mode: 'polling',
-        partitions: 1,
-        maxInflight: 64,
-        messages: counts.warmup * 2,
-      });
-    }
-    const samples = new Map<Name, Array<Awaited<ReturnType<(typeof scenarios)[Name]>>>>();
-    for (let rep = 1; rep <= reps; rep += 1) {
-      for (const name of Object.keys(scenarios) as Name[]) {
-        const result = await scenarios[name]();
-        samples.set(name, [...(samples.get(name) ?? []), result]);
-        progress(`round ${rep}/${reps} ${name}: ${result.msgs_per_s} msg/s`);
-      }
-    }
-    const median = <N extends Name>(name: N): Awaited<ReturnType<(typeof scenarios)[N]>> => {
-      const runs = [...(samples.get(name) ?? [])].sort((a, b) => a.msgs_per_s - b.msgs_per_s);
-      const middle = runs[Math.floor(runs.length / 2)];
-      if (middle === undefined) throw new Error(`no run of ${name}`);
-      return middle as Awaited<ReturnType<(typeof scenarios)[N]>>;
-    };
-    const rawInflight = median('raw64');
-    const rawSerial = median('raw1');
-    const sendAndWait = median('sendAndWait');
-    const runtime: BenchReport['runtime'] = {
-      polling: { ordered_8p: median('pollingOrdered'), window_64_1p: median('pollingWindowed') },
-      streaming: {
-        ordered_8p: median('streamingOrdered'),
-        window_64_1p: median('streamingWindowed'),
-      },
-    };
-    progress('runtime with the broker 10x slower');
-    const slowBroker = await slowBrokerBound(ctx, rawSerial.latency.p50_ms);
-    progress(`  peak ${slowBroker.peak_buffered_plus_inflight} / bound ${slowBroker.bound}`);
-    progress('publish latency, one record at a time through the runtime');
-    const probe = await latencyProbe(ctx);
-    progress(`  p50 ${probe.latency.p50_ms} ms, p99 ${probe.latency.p99_ms} ms`);
-    progress(
-      'LAN-like round trip (1 ms added to every send): send-and-wait vs ordered 8 partitions',
-    );
-    await ctx.setBrokerLatency(1);
-    let lanSendAndWait: Awaited<ReturnType<typeof sendAndWaitBaseline>>;
-    let lanOrdered: Awaited<ReturnType<typeof runtimeThroughput>>;
+  /**
+   * Runs one scenario against a fresh broker process: the broker keeps every message it
+   * stores, and a heap grown by earlier scenarios would slow down later ones.
+   */
+  const withBroker = async <T>(scenario: (ctx: BenchContext) => Promise<T>): Promise<T> => {
+    const broker = await startBenchBroker();
     try {
-      lanSendAndWait = await sendAndWaitBaseline(ctx, counts.lan);
-      lanOrdered = await runtimeThroughput(ctx, {
+      return await scenario({
+        brokerUrl: broker.url,
+        counts,
+        quick,
+        topic: (label) => `/${BENCH_NAMESPACE}/${label}-${topicSeq++}`,
+        storedCount: (topic, partitions) => broker.storedCount(topic, partitions),
+        setBrokerLatency: (ms) => broker.setSendLatency(ms),
+      });
+    } finally {
+      await broker.close();
+    }
+  };
+  progress(
+    `broker in a child process (startBrokerProcess), a fresh one per scenario; ${quick ? 'quick' : 'full'} run`,
+  );
+  // Every scenario runs `reps` times, interleaved (raw, baseline and runtime side by side
+  // in each round), after one discarded warm-up round; the median run is reported. A busy
+  // or throttled machine then shifts all figures alike instead of one of them.
+  const reps = quick ? 1 : 3;
+  const withRuntime = (scenario: RuntimeScenario) =>
+    withBroker((ctx) => runtimeThroughput(ctx, scenario));
+  const scenarios = {
+    raw64: () => withBroker((ctx) => rawClientPublish(ctx, 64, counts.rawInflight)),
+    raw1: () => withBroker((ctx) => rawClientPublish(ctx, 1, counts.rawSerial)),
+    sendAndWait: () => withBroker((ctx) => sendAndWaitBaseline(ctx, counts.sendAndWait)),
+    pollingOrdered: () =>
+      withRuntime({
         mode: 'polling',
         partitions: 8,
         maxInflight: 1,
-        messages: counts.lan,
-      });
-    } finally {
-      await ctx.setBrokerLatency(0);
-    }
-    progress(`  ${lanSendAndWait.msgs_per_s} vs ${lanOrdered.msgs_per_s} msg/s`);
-    progress('cold start to first publish');
-    const cold = await coldStart(ctx);
-    progress(`  in process ${cold.in_process_ms} ms, child process ${cold.child_process_ms} ms`);
-
-    const windowedPolling = runtime.polling.window_64_1p.msgs_per_s / rawInflight.msgs_per_s;
-    const windowedStreaming = runtime.streaming.window_64_1p.msgs_per_s / rawInflight.msgs_per_s;
-    const ratios = {
-      windowed_vs_raw: round(Math.min(windowedPolling, windowedStreaming), 3),
-      windowed_vs_raw_polling: round(windowedPolling, 3),
-      windowed_vs_raw_streaming: round(windowedStreaming, 3),
-      ordered_8p_vs_send_and_wait: round(
-        runtime.polling.ordered_8p.msgs_per_s / sendAndWait.msgs_per_s,
-        2,
-      ),
-      ordered_8p_vs_send_and_wait_streaming: round(
-        runtime.streaming.ordered_8p.msgs_per_s / sendAndWait.msgs_per_s,
-        2,
-      ),
-    };
-    const report: BenchReport = {
-      version: 1,
-      quick,
-      repetitions: reps,
-      machine: {
-        node: process.version,
-        platform: process.platform,
-        arch: process.arch,
-        cpus: os.availableParallelism(),
-        cpu_model: os.cpus()[0]?.model ?? 'unknown',
-      },
-      setup: {
-        record_bytes: RECORD_BYTES,
-        schema_type: 'json_schema',
-        broker: 'embedded broker in a child process (startBrokerProcess)',
-        transport: 'gRPC over loopback (127.0.0.1)',
-      },
-      raw_client: { inflight_64: rawInflight, one_at_a_time: rawSerial },
-      send_and_wait: sendAndWait,
-      runtime,
-      slow_broker: slowBroker,
-      publish_latency: {
-        raw_client_one_at_a_time: rawSerial.latency,
-        runtime_streaming_one_at_a_time: probe.latency,
-        runtime_overhead_p50_ms: round(probe.latency.p50_ms - rawSerial.latency.p50_ms, 3),
-      },
-      lan_1ms: {
-        added_broker_latency_ms: 1,
-        send_and_wait: {
-          messages: lanSendAndWait.messages,
-          seconds: lanSendAndWait.seconds,
-          msgs_per_s: lanSendAndWait.msgs_per_s,
-        },
-        runtime_polling_ordered_8p: {
-          messages: lanOrdered.messages,
-          seconds: lanOrdered.seconds,
-          msgs_per_s: lanOrdered.msgs_per_s,
-        },
-        ratio_ordered_8p_vs_send_and_wait: round(
-          lanOrdered.msgs_per_s / lanSendAndWait.msgs_per_s,
-          2,
-        ),
-      },
-      cold_start: cold,
-      ratios,
-      targets: { ...TARGETS },
-      targets_met: {
-        windowed_vs_raw: ratios.windowed_vs_raw >= TARGETS.windowed_vs_raw,
-        ordered_8p_vs_send_and_wait:
-          ratios.ordered_8p_vs_send_and_wait >= TARGETS.ordered_8p_vs_send_and_wait,
-      },
-    };
-    process.stdout.write(`${JSON.stringify(BenchReportSchema.parse(report), null, 2)}\n`);
-  } finally {
-    await broker.close();
+        messages: counts.runtime,
+      }),
+    pollingWindowed: () =>
+      withRuntime({
+        mode: 'polling',
+        partitions: 1,
+        maxInflight: 64,
+        messages: counts.runtime,
+      }),
+    streamingOrdered: () =>
+      withRuntime({
+        mode: 'streaming',
+        partitions: 8,
+        maxInflight: 1,
+        messages: counts.runtime,
+      }),
+    streamingWindowed: () =>
+      withRuntime({
+        mode: 'streaming',
+        partitions: 1,
+        maxInflight: 64,
+        messages: counts.runtime,
+      }),
+  } as const;
+  type Name = keyof typeof scenarios;
+  if (!quick) {
+    progress('warm-up round (discarded)');
+    await withBroker((ctx) => rawClientPublish(ctx, 64, counts.warmup * 2));
+    await withRuntime({
+      mode: 'polling',
+      partitions: 1,
+      maxInflight: 64,
+      messages: counts.warmup * 2,
+    });
   }
+  const samples = new Map<Name, Array<Awaited<ReturnType<(typeof scenarios)[Name]>>>>();
+  for (let rep = 1; rep <= reps; rep += 1) {
+    for (const name of Object.keys(scenarios) as Name[]) {
+      const result = await scenarios[name]();
+      samples.set(name, [...(samples.get(name) ?? []), result]);
+      progress(`round ${rep}/${reps} ${name}: ${result.msgs_per_s} msg/s`);
+    }
+  }
+  const median = <N extends Name>(name: N): Awaited<ReturnType<(typeof scenarios)[N]>> => {
+    const runs = [...(samples.get(name) ?? [])].sort((a, b) => a.msgs_per_s - b.msgs_per_s);
+    const middle = runs[Math.floor(runs.length / 2)];
+    if (middle === undefined) throw new Error(`no run of ${name}`);
+    return middle as Awaited<ReturnType<(typeof scenarios)[N]>>;
+  };
+  const rawInflight = median('raw64');
+  const rawSerial = median('raw1');
+  const sendAndWait = median('sendAndWait');
+  const runtime: BenchReport['runtime'] = {
+    polling: { ordered_8p: median('pollingOrdered'), window_64_1p: median('pollingWindowed') },
+    streaming: {
+      ordered_8p: median('streamingOrdered'),
+      window_64_1p: median('streamingWindowed'),
+    },
+  };
+  progress('runtime with the broker 10x slower');
+  const slowBroker = await withBroker((ctx) => slowBrokerBound(ctx, rawSerial.latency.p50_ms));
+  progress(`  peak ${slowBroker.peak_buffered_plus_inflight} / bound ${slowBroker.bound}`);
+  progress('publish latency, one record at a time through the runtime');
+  const probe = await withBroker((ctx) => latencyProbe(ctx));
+  progress(`  p50 ${probe.latency.p50_ms} ms, p99 ${probe.latency.p99_ms} ms`);
+  progress('LAN-like round trip (1 ms added to every send): send-and-wait vs ordered 8 partitions');
+  const lan = (scenario: (ctx: BenchContext) => Promise<Throughput>): Promise<Throughput> =>
+    withBroker(async (ctx) => {
+      await ctx.setBrokerLatency(1);
+      return scenario(ctx);
+    });
+  const lanSendAndWait = await lan((ctx) => sendAndWaitBaseline(ctx, counts.lan));
+  const lanOrdered = await lan((ctx) =>
+    runtimeThroughput(ctx, {
+      mode: 'polling',
+      partitions: 8,
+      maxInflight: 1,
+      messages: counts.lan,
+    }),
+  );
+  progress(`  ${lanSendAndWait.msgs_per_s} vs ${lanOrdered.msgs_per_s} msg/s`);
+  progress('cold start to first publish');
+  const cold = await withBroker((ctx) => coldStart(ctx));
+  progress(`  in process ${cold.in_process_ms} ms, child process ${cold.child_process_ms} ms`);
+
+  const windowedPolling = runtime.polling.window_64_1p.msgs_per_s / rawInflight.msgs_per_s;
+  const windowedStreaming = runtime.streaming.window_64_1p.msgs_per_s / rawInflight.msgs_per_s;
+  const ratios = {
+    windowed_vs_raw: round(Math.min(windowedPolling, windowedStreaming), 3),
+    windowed_vs_raw_polling: round(windowedPolling, 3),
+    windowed_vs_raw_streaming: round(windowedStreaming, 3),
+    ordered_8p_vs_send_and_wait: round(
+      runtime.polling.ordered_8p.msgs_per_s / sendAndWait.msgs_per_s,
+      2,
+    ),
+    ordered_8p_vs_send_and_wait_streaming: round(
+      runtime.streaming.ordered_8p.msgs_per_s / sendAndWait.msgs_per_s,
+      2,
+    ),
+  };
+  const report: BenchReport = {
+    version: 1,
+    quick,
+    repetitions: reps,
+    machine: {
+      node: process.version,
+      platform: process.platform,
+      arch: process.arch,
+      cpus: os.availableParallelism(),
+      cpu_model: os.cpus()[0]?.model ?? 'unknown',
+    },
+    setup: {
+      record_bytes: RECORD_BYTES,
+      schema_type: 'json_schema',
+      broker: 'embedded broker in a child process (startBrokerProcess)',
+      transport: 'gRPC over loopback (127.0.0.1)',
+    },
+    raw_client: { inflight_64: rawInflight, one_at_a_time: rawSerial },
+    send_and_wait: sendAndWait,
+    runtime,
+    slow_broker: slowBroker,
+    publish_latency: {
+      raw_client_one_at_a_time: rawSerial.latency,
+      runtime_streaming_one_at_a_time: probe.latency,
+      runtime_overhead_p50_ms: round(probe.latency.p50_ms - rawSerial.latency.p50_ms, 3),
+    },
+    lan_1ms: {
+      added_broker_latency_ms: 1,
+      send_and_wait: {
+        messages: lanSendAndWait.messages,
+        seconds: lanSendAndWait.seconds,
+        msgs_per_s: lanSendAndWait.msgs_per_s,
+      },
+      runtime_polling_ordered_8p: {
+        messages: lanOrdered.messages,
+        seconds: lanOrdered.seconds,
+        msgs_per_s: lanOrdered.msgs_per_s,
+      },
+      ratio_ordered_8p_vs_send_and_wait: round(
+        lanOrdered.msgs_per_s / lanSendAndWait.msgs_per_s,
+        2,
+      ),
+    },
+    cold_start: cold,
+    ratios,
+    targets: { ...TARGETS },
+    targets_met: {
+      windowed_vs_raw: ratios.windowed_vs_raw >= TARGETS.windowed_vs_raw,
+      ordered_8p_vs_send_and_wait:
+        ratios.ordered_8p_vs_send_and_wait >= TARGETS.ordered_8p_vs_send_and_wait,
+    },
+  };
+  process.stdout.write(`${JSON.stringify(BenchReportSchema.parse(report), null, 2)}\n`);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
