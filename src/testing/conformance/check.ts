@@ -87,7 +87,12 @@ export interface ConformanceOptions<S extends SettingsSchema = SettingsSchema> {
    * runtime marks it unhealthy after `health_check_failure_threshold` failures and healthy
    * after a pass.
    */
-  health?: { makeUnhealthy(): Promise<void> | void; makeHealthy(): Promise<void> | void };
+  health?: {
+    /** Makes the connector's next health checks fail (e.g. disconnect its upstream). */
+    makeUnhealthy(): Promise<void> | void;
+    /** Makes its health checks pass again. */
+    makeHealthy(): Promise<void> | void;
+  };
   /** Properties that do not apply to this connector (reported as skipped). */
   skip?: ConformanceProperty[];
   timeouts?: ConformanceTimeouts;
