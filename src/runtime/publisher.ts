@@ -82,6 +82,9 @@ export class Publisher {
       const { backoff, onRetry, publishTimeoutMs } = this.options;
       const deadline = started + publishTimeoutMs;
       let attempts = 1;
+      // The cause reported when the deadline cuts an attempt: the last broker error, not the
+      // abort that ended the attempt.
+      let lastCause: unknown = first;
       onRetry?.(topic, first);
       await sleep(
         clock,
@@ -104,8 +107,9 @@ export class Publisher {
             return await producer.send(payload, { ...options, signal: attempt.signal });
           } catch (error) {
             if (attempt.signal.aborted && !signal?.aborted) {
-              throw new PublishTimeoutError(topic, publishTimeoutMs, attempts, error);
+              throw new PublishTimeoutError(topic, publishTimeoutMs, attempts, lastCause);
             }
+            lastCause = error;
             throw error;
           } finally {
             clock.clearTimeout(timer);

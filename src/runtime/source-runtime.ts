@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { ConnectorConfig } from '../config/types.js';
 import { ConnectorError, RuntimeStoppingError } from '../connector/errors.js';
 import { validateProducerConfigs, type ProducerConfig } from '../connector/producer-config.js';
@@ -147,6 +148,8 @@ export class SourceRuntime {
       secrets: core.secrets,
     });
     this.buffer = new BoundedBuffer(core.processing.buffer_size);
+    // Every send waiting for a retry listens on this one signal: thousands at once is normal.
+    setMaxListeners(0, this.publishAbort.signal);
     this.stoppedSignal = new Promise((resolve) => {
       this.resolveStopped = resolve;
     });

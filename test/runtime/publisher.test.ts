@@ -60,6 +60,20 @@ describe('Publisher', () => {
     expect(s.clock.now()).toBeGreaterThanOrEqual(500);
   });
 
+  it('names the last broker error, not the abort, when the deadline cuts a hanging attempt', async () => {
+    const s = setup(500);
+    const result = s.publisher.publish(s.producer, Buffer.from('x'), { partition: 0 });
+    result.catch(() => undefined);
+    s.board.fail(0, unavailable());
+    await s.clock.advance(100);
+    expect(s.board.pending).toHaveLength(1); // the retry hangs (broker down, reconnecting)
+    await s.clock.advance(500);
+    const error = await result.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PublishTimeoutError);
+    expect((error as Error).message).toMatch(/after 2 attempt\(s\); last error: .*UNAVAILABLE/);
+    expect((error as Error).cause).toMatchObject({ kind: 'unavailable' });
+  });
+
   it('classifies broker errors', () => {
     expect(isRetryablePublishError(unavailable())).toBe(true);
     expect(isRetryablePublishError(invalidArgument())).toBe(false);
