@@ -1,18 +1,19 @@
 import { status } from '@grpc/grpc-js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fnv1a64 } from '../../src/client/routing.js';
-import { startBroker, type EmbeddedBroker } from '../../src/testing/index.js';
+import { type EmbeddedBroker } from '../../src/testing/index.js';
 import {
   call,
   callAfterRestart,
   callError,
   consumerEvent,
-  producerRequest,
-  rawClients,
   receive,
   streamMessage,
   type RawClients,
   type ReceivedMsg,
+  closeBroker,
+  openBroker,
+  createProducer,
 } from './broker-helpers.js';
 
 const TOPIC = '/default/events';
@@ -23,18 +24,12 @@ describe('embedded broker: consumers', () => {
   let producerId: string;
 
   beforeEach(async () => {
-    broker = await startBroker();
-    clients = rawClients(broker);
-    ({ producer_id: producerId } = await call<{ producer_id: string }>(
-      clients.producer,
-      'CreateProducer',
-      producerRequest(TOPIC, 'p'),
-    ));
+    ({ broker, clients } = await openBroker());
+    producerId = await createProducer(clients, TOPIC);
   });
 
   afterEach(async () => {
-    clients.close();
-    await broker.close();
+    await closeBroker({ broker, clients });
   });
 
   async function send(payload: string, extra: Record<string, unknown> = {}): Promise<void> {

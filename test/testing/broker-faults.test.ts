@@ -1,13 +1,15 @@
 import { status } from '@grpc/grpc-js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startBroker, type BrokerCallEvent, type EmbeddedBroker } from '../../src/testing/index.js';
+import { type BrokerCallEvent, type EmbeddedBroker } from '../../src/testing/index.js';
 import {
   call,
   callError,
   producerRequest,
-  rawClients,
   streamMessage,
   type RawClients,
+  closeBroker,
+  openBroker,
+  createProducer,
 } from './broker-helpers.js';
 
 const TOPIC = '/default/faults';
@@ -18,18 +20,12 @@ describe('embedded broker: fault injection and stats', () => {
   let producerId: string;
 
   beforeEach(async () => {
-    broker = await startBroker();
-    clients = rawClients(broker);
-    ({ producer_id: producerId } = await call<{ producer_id: string }>(
-      clients.producer,
-      'CreateProducer',
-      producerRequest(TOPIC, 'p'),
-    ));
+    ({ broker, clients } = await openBroker());
+    producerId = await createProducer(clients, TOPIC);
   });
 
   afterEach(async () => {
-    clients.close();
-    await broker.close();
+    await closeBroker({ broker, clients });
   });
 
   const send = (payload: string) =>

@@ -7,7 +7,8 @@ import {
   type ServiceError,
 } from '@grpc/grpc-js';
 import { danubeServices } from '../../src/client/proto.js';
-import type { ConsumerEvent, EmbeddedBroker } from '../../src/testing/index.js';
+import { startBroker } from '../../src/testing/index.js';
+import type { BrokerOptions, ConsumerEvent, EmbeddedBroker } from '../../src/testing/index.js';
 
 type Callback<Res> = (error: ServiceError | null, response?: Res) => void;
 type UnaryMethod = (
@@ -45,6 +46,38 @@ export function rawClients(broker: EmbeddedBroker | { port: number }): RawClient
     ...clients,
     close: () => Object.values(clients).forEach((c) => c.close()),
   };
+}
+
+/** A broker with raw clients on it, as each test of a suite gets them. */
+export interface BrokerUnderTest {
+  broker: EmbeddedBroker;
+  clients: RawClients;
+}
+
+/** Starts an embedded broker and opens raw clients on it. */
+export async function openBroker(options?: BrokerOptions): Promise<BrokerUnderTest> {
+  const broker = await startBroker(options);
+  return { broker, clients: rawClients(broker) };
+}
+
+/** Closes the clients, then the broker. */
+export async function closeBroker({ broker, clients }: BrokerUnderTest): Promise<void> {
+  clients.close();
+  await broker.close();
+}
+
+/** Creates producer `name` on `topic` and returns its id. */
+export async function createProducer(
+  clients: RawClients,
+  topic: string,
+  name = 'p',
+): Promise<string> {
+  const response = await call<{ producer_id: string }>(
+    clients.producer,
+    'CreateProducer',
+    producerRequest(topic, name),
+  );
+  return response.producer_id;
 }
 
 /** Per-call extras of {@link call}. */

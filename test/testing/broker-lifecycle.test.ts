@@ -10,6 +10,8 @@ import {
   rawClients,
   streamMessage,
   type RawClients,
+  closeBroker,
+  openBroker,
 } from './broker-helpers.js';
 
 interface ProducerResponse {
@@ -21,13 +23,11 @@ describe('embedded broker: restart, down and up', () => {
   let clients: RawClients;
 
   beforeEach(async () => {
-    broker = await startBroker();
-    clients = rawClients(broker);
+    ({ broker, clients } = await openBroker());
   });
 
   afterEach(async () => {
-    clients.close();
-    await broker.close();
+    await closeBroker({ broker, clients });
   });
 
   async function producerWithMessage(): Promise<string> {
@@ -128,10 +128,8 @@ describe('embedded broker: restart, down and up', () => {
 
   it('binds the requested port', async () => {
     const port = broker.port;
-    clients.close();
-    await broker.close();
-    broker = await startBroker({ port });
-    clients = rawClients(broker);
+    await closeBroker({ broker, clients });
+    ({ broker, clients } = await openBroker({ port }));
     expect(broker.port).toBe(port);
     await call(clients.producer, 'CreateProducer', producerRequest('/default/t', 'p'));
   });

@@ -8,6 +8,8 @@ import {
   rawClients,
   streamMessage,
   type RawClients,
+  closeBroker,
+  openBroker,
 } from './broker-helpers.js';
 
 interface ProducerResponse {
@@ -21,13 +23,11 @@ describe('embedded broker: topics, producers, sends', () => {
   let clients: RawClients;
 
   beforeEach(async () => {
-    broker = await startBroker({ namespaces: ['default', 'iot'] });
-    clients = rawClients(broker);
+    ({ broker, clients } = await openBroker({ namespaces: ['default', 'iot'] }));
   });
 
   afterEach(async () => {
-    clients.close();
-    await broker.close();
+    await closeBroker({ broker, clients });
   });
 
   it('listens on a free port of 127.0.0.1 and reports its url', () => {

@@ -1,7 +1,14 @@
 import { status } from '@grpc/grpc-js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startBroker, type EmbeddedBroker } from '../../src/testing/index.js';
-import { call, callError, rawClients, type RawClients } from './broker-helpers.js';
+import {
+  call,
+  callError,
+  closeBroker,
+  openBroker,
+  rawClients,
+  type RawClients,
+} from './broker-helpers.js';
 
 interface RegisterResponse {
   schema_id: string;
@@ -76,13 +83,11 @@ describe('embedded broker: schema registry', () => {
   let clients: RawClients;
 
   beforeEach(async () => {
-    broker = await startBroker();
-    clients = rawClients(broker);
+    ({ broker, clients } = await openBroker());
   });
 
   afterEach(async () => {
-    clients.close();
-    await broker.close();
+    await closeBroker({ broker, clients });
   });
 
   function register(subject: string, type: string, definition: string): Promise<RegisterResponse> {

@@ -1,14 +1,15 @@
 import { status } from '@grpc/grpc-js';
 import avro from 'avsc';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startBroker, type EmbeddedBroker } from '../../src/testing/index.js';
+import { type EmbeddedBroker } from '../../src/testing/index.js';
 import {
   call,
   callError,
   producerRequest,
-  rawClients,
   streamMessage,
   type RawClients,
+  closeBroker,
+  openBroker,
 } from './broker-helpers.js';
 
 const USER_AVRO = {
@@ -44,13 +45,11 @@ describe('embedded broker: schema references and validation policies', () => {
   let clients: RawClients;
 
   beforeEach(async () => {
-    broker = await startBroker();
-    clients = rawClients(broker);
+    ({ broker, clients } = await openBroker());
   });
 
   afterEach(async () => {
-    clients.close();
-    await broker.close();
+    await closeBroker({ broker, clients });
   });
 
   async function register(subject: string, type: string, definition: string) {
