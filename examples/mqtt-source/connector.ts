@@ -4,22 +4,17 @@ import {
   RuntimeStoppingError,
   SourceConnector,
   TopicRouter,
-  createLogger,
   defineConnector,
   type ConnectorConfig,
   type ProducerConfig,
   type SourceSender,
 } from 'danube-connect-core';
+import { connectorLog, type ConnectorLog } from '../shared/connector-log.js';
 import { messageToRecord, type SchemaType } from './message-to-record.js';
 import { ReconnectBackoff } from './reconnect-backoff.js';
 import { QOS_LEVEL, settings, type MqttRoute, type MqttSettings } from './settings.js';
 
-/** Where the connector reports what happens upstream; default a logger like the runtime's. */
-export interface ConnectorLog {
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-}
+export type { ConnectorLog } from '../shared/connector-log.js';
 
 /** Options of {@link MqttSourceConnector} beyond its settings. */
 export interface MqttSourceOptions {
@@ -77,15 +72,7 @@ export class MqttSourceConnector extends SourceConnector {
 
   /** Connects to the MQTT broker; a broker that refuses or cannot be reached in time is fatal. */
   override async initialize(core: ConnectorConfig): Promise<void> {
-    this.log =
-      this.options.log ??
-      createLogger({
-        level: core.processing.log_level,
-        secrets: core.secrets,
-        name: core.connector_name,
-      }).child({
-        component: 'mqtt',
-      });
+    this.log = this.options.log ?? connectorLog(core, 'mqtt');
     this.schemaTypes = new Map(core.schemas.map((schema) => [schema.topic, schema.schema_type]));
     const client = mqtt.connect(this.clientOptions());
     this.client = client;

@@ -7,12 +7,12 @@ import {
   ConnectorError,
   SourceConnector,
   TopicRouter,
-  createLogger,
   defineConnector,
   type ConnectorConfig,
   type ProducerConfig,
   type SourceSender,
 } from 'danube-connect-core';
+import { connectorLog, type ConnectorLog } from '../shared/connector-log.js';
 import { Admission } from './admission.js';
 import { createAuthenticator } from './authenticator.js';
 import type { SchemaType } from './event-to-record.js';
@@ -20,12 +20,7 @@ import { RateLimiter, type Clock } from './rate-limiter.js';
 import { RequestHandler } from './request-handler.js';
 import { webhookSettings, type WebhookRoute, type WebhookSettings } from './settings.js';
 
-/** Where the connector reports what happens; default a logger like the runtime's. */
-export interface ConnectorLog {
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-}
+export type { ConnectorLog } from '../shared/connector-log.js';
 
 /** Options of {@link WebhookSourceConnector} beyond its settings. */
 export interface WebhookSourceOptions {
@@ -71,15 +66,7 @@ export class WebhookSourceConnector extends SourceConnector {
 
   /** Builds authentication, rate limits and the HTTP server (it listens once streaming starts). */
   override initialize(core: ConnectorConfig): Promise<void> {
-    this.log =
-      this.options.log ??
-      createLogger({
-        level: core.processing.log_level,
-        secrets: core.secrets,
-        name: core.connector_name,
-      }).child({
-        component: 'webhook',
-      });
+    this.log = this.options.log ?? connectorLog(core, 'webhook');
     const schemaTypes = new Map<string, SchemaType>(
       core.schemas.map((s) => [s.topic, s.schema_type]),
     );
