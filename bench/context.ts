@@ -21,6 +21,9 @@ export interface BenchCounts {
   latencyProbe: number;
   /** Records per scenario with 1 ms added broker latency (LAN-like round trip). */
   lan: number;
+  /** Bare-gRPC calls one at a time, and with 8 / 64 in flight (transport ceiling). */
+  transportSerial: number;
+  transportInflight: number;
 }
 
 /** Full-run and quick-run counts. */
@@ -34,6 +37,8 @@ export const COUNTS: Record<'full' | 'quick', BenchCounts> = {
     slowBroker: 3_000,
     latencyProbe: 2_000,
     lan: 3_000,
+    transportSerial: 4_000,
+    transportInflight: 15_000,
   },
   quick: {
     warmup: 20,
@@ -44,6 +49,8 @@ export const COUNTS: Record<'full' | 'quick', BenchCounts> = {
     slowBroker: 100,
     latencyProbe: 20,
     lan: 50,
+    transportSerial: 50,
+    transportInflight: 200,
   },
 };
 

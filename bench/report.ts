@@ -73,6 +73,15 @@ export const BenchReportSchema = z.object({
     runtime_polling_ordered_8p: throughput,
     ratio_ordered_8p_vs_send_and_wait: z.number().nonnegative(),
   }),
+  /** Bare grpc-js SendMessage calls to a server with no Danube logic (median round). */
+  transport_ceiling: z.object({
+    inflight_1: throughput,
+    inflight_8: throughput,
+    inflight_64: throughput,
+    /** The most an ordered 8-partition pipeline can gain over send-and-wait on this machine. */
+    ratio_8_vs_1: z.number().nonnegative(),
+    ratio_64_vs_1: z.number().nonnegative(),
+  }),
   cold_start: z.object({
     in_process_ms: z.number().nonnegative(),
     child_process_ms: z.number().nonnegative(),

@@ -18,6 +18,7 @@ import {
   slowBrokerBound,
   type RuntimeScenario,
 } from './scenarios/runtime.js';
+import { transportCeiling, type TransportCeiling } from './scenarios/transport-ceiling.js';
 import { round, type Throughput } from './stats.js';
 
 function progress(message: string): void {
@@ -101,12 +102,21 @@ async function main(argv: readonly string[]): Promise<void> {
     });
   }
   const samples = new Map<Name, Array<Awaited<ReturnType<(typeof scenarios)[Name]>>>>();
+  const transportRuns: TransportCeiling[] = [];
   for (let rep = 1; rep <= reps; rep += 1) {
     for (const name of Object.keys(scenarios) as Name[]) {
       const result = await scenarios[name]();
       samples.set(name, [...(samples.get(name) ?? []), result]);
       progress(`round ${rep}/${reps} ${name}: ${result.msgs_per_s} msg/s`);
     }
+    const transport = await transportCeiling({
+      serial: counts.transportSerial,
+      inflight: counts.transportInflight,
+    });
+    transportRuns.push(transport);
+    progress(
+      `round ${rep}/${reps} bare gRPC transport: ${transport.inflight_1.msgs_per_s} / ${transport.inflight_8.msgs_per_s} / ${transport.inflight_64.msgs_per_s} msg/s (1 / 8 / 64 in flight)`,
+    );
   }
   const median = <N extends Name>(name: N): Awaited<ReturnType<(typeof scenarios)[N]>> => {
     const runs = [...(samples.get(name) ?? [])].sort((a, b) => a.msgs_per_s - b.msgs_per_s);
@@ -114,6 +124,11 @@ async function main(argv: readonly string[]): Promise<void> {
     if (middle === undefined) throw new Error(`no run of ${name}`);
     return middle as Awaited<ReturnType<(typeof scenarios)[N]>>;
   };
+  const transportRatio = (t: TransportCeiling): number =>
+    t.inflight_8.msgs_per_s / Math.max(t.inflight_1.msgs_per_s, 1e-9);
+  const transport = [...transportRuns].sort((a, b) => transportRatio(a) - transportRatio(b))[
+    Math.floor(transportRuns.length / 2)
+  ] as TransportCeiling;
   const rawInflight = median('raw64');
   const rawSerial = median('raw1');
   const sendAndWait = median('sendAndWait');
@@ -205,6 +220,14 @@ async function main(argv: readonly string[]): Promise<void> {
       },
       ratio_ordered_8p_vs_send_and_wait: round(
         lanOrdered.msgs_per_s / lanSendAndWait.msgs_per_s,
+        2,
+      ),
+    },
+    transport_ceiling: {
+      ...transport,
+      ratio_8_vs_1: round(transportRatio(transport), 2),
+      ratio_64_vs_1: round(
+        transport.inflight_64.msgs_per_s / Math.max(transport.inflight_1.msgs_per_s, 1e-9),
         2,
       ),
     },

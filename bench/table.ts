@@ -45,6 +45,21 @@ export function renderTables(r: BenchReport): string {
       `${n(r.runtime.streaming.window_64_1p.msgs_per_s)}`,
       lat(r.runtime.streaming.window_64_1p.latency),
     ],
+    [
+      'bare gRPC transport (no Danube logic), one at a time',
+      `${n(r.transport_ceiling.inflight_1.msgs_per_s)}`,
+      '–',
+    ],
+    [
+      'bare gRPC transport (no Danube logic), 8 in flight',
+      `${n(r.transport_ceiling.inflight_8.msgs_per_s)}`,
+      '–',
+    ],
+    [
+      'bare gRPC transport (no Danube logic), 64 in flight',
+      `${n(r.transport_ceiling.inflight_64.msgs_per_s)}`,
+      '–',
+    ],
     ['LAN-like (+1 ms per send): send-and-wait', `${n(r.lan_1ms.send_and_wait.msgs_per_s)}`, '–'],
     [
       'LAN-like (+1 ms per send): runtime, polling, ordered, 8 partitions',
@@ -63,6 +78,7 @@ export function renderTables(r: BenchReport): string {
     `| windowed_vs_raw (min of polling ${r.ratios.windowed_vs_raw_polling}, streaming ${r.ratios.windowed_vs_raw_streaming}) | ${r.ratios.windowed_vs_raw} | ≥ ${r.targets.windowed_vs_raw} | ${r.targets_met.windowed_vs_raw ? 'yes' : 'no'} |`,
     `| ordered_8p_vs_send_and_wait (polling; streaming ${r.ratios.ordered_8p_vs_send_and_wait_streaming}) | ${r.ratios.ordered_8p_vs_send_and_wait} | ≥ ${r.targets.ordered_8p_vs_send_and_wait} | ${r.targets_met.ordered_8p_vs_send_and_wait ? 'yes' : 'no'} |`,
     `| same, LAN-like round trip (+1 ms) | ${r.lan_1ms.ratio_ordered_8p_vs_send_and_wait} | ≥ ${r.targets.ordered_8p_vs_send_and_wait} | ${r.lan_1ms.ratio_ordered_8p_vs_send_and_wait >= r.targets.ordered_8p_vs_send_and_wait ? 'yes' : 'no'} |`,
+    `| transport ceiling: bare gRPC 8 in flight / one at a time | ${r.transport_ceiling.ratio_8_vs_1} | – | – |`,
   ].join('\n');
   const other = [
     '| figure | value |',
