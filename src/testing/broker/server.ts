@@ -75,6 +75,8 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
       // the receive limit is enforced by the handlers, with tonic's OUT_OF_RANGE
       'grpc.max_receive_message_length': -1,
       'grpc.max_send_message_length': -1,
+      // no channelz call tracking: it costs CPU on every call and nothing reads it
+      'grpc.enable_channelz': 0,
     });
     const services = danubeServices();
     this.grpcServer.addService(services.ProducerService.service, producerService(this.core));
