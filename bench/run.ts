@@ -54,7 +54,7 @@ async function main(argv: readonly string[]): Promise<void> {
   // Every scenario runs `reps` times, interleaved (raw, baseline and runtime side by side
   // in each round), after one discarded warm-up round; the median run is reported. A busy
   // or throttled machine then shifts all figures alike instead of one of them.
-  const reps = quick ? 1 : 3;
+  const reps = quick ? 1 : 5;
   const withRuntime = (scenario: RuntimeScenario) =>
     withBroker((ctx) => runtimeThroughput(ctx, scenario));
   const scenarios = {
@@ -165,20 +165,25 @@ async function main(argv: readonly string[]): Promise<void> {
   const cold = await withBroker((ctx) => coldStart(ctx));
   progress(`  in process ${cold.in_process_ms} ms, child process ${cold.child_process_ms} ms`);
 
-  const windowedPolling = runtime.polling.window_64_1p.msgs_per_s / rawInflight.msgs_per_s;
-  const windowedStreaming = runtime.streaming.window_64_1p.msgs_per_s / rawInflight.msgs_per_s;
+  // Ratios pair the scenarios of the same round (run minutes apart at most), then take the
+  // median over rounds: a machine that speeds up or slows down between rounds shifts both
+  // sides of a pair alike.
+  const pairedRatio = (numerator: Name, denominator: Name): number => {
+    const top = samples.get(numerator) ?? [];
+    const bottom = samples.get(denominator) ?? [];
+    const perRound = top
+      .map((run, i) => run.msgs_per_s / Math.max(bottom[i]?.msgs_per_s ?? 0, 1e-9))
+      .sort((a, b) => a - b);
+    return perRound[Math.floor(perRound.length / 2)] ?? 0;
+  };
+  const windowedPolling = pairedRatio('pollingWindowed', 'raw64');
+  const windowedStreaming = pairedRatio('streamingWindowed', 'raw64');
   const ratios = {
     windowed_vs_raw: round(Math.min(windowedPolling, windowedStreaming), 3),
     windowed_vs_raw_polling: round(windowedPolling, 3),
     windowed_vs_raw_streaming: round(windowedStreaming, 3),
-    ordered_8p_vs_send_and_wait: round(
-      runtime.polling.ordered_8p.msgs_per_s / sendAndWait.msgs_per_s,
-      2,
-    ),
-    ordered_8p_vs_send_and_wait_streaming: round(
-      runtime.streaming.ordered_8p.msgs_per_s / sendAndWait.msgs_per_s,
-      2,
-    ),
+    ordered_8p_vs_send_and_wait: round(pairedRatio('pollingOrdered', 'sendAndWait'), 2),
+    ordered_8p_vs_send_and_wait_streaming: round(pairedRatio('streamingOrdered', 'sendAndWait'), 2),
   };
   const report: BenchReport = {
     version: 1,
