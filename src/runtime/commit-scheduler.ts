@@ -25,6 +25,11 @@ export interface CommitSchedulerOptions {
   onRetry?: (error: unknown, attempt: number) => void;
   /** Commits failed after every retry (or with a fatal error): the runtime must stop. */
   onFatal: (error: unknown) => void;
+  /**
+   * When it aborts (the stop deadline passed), no commit starts any more and a running one
+   * is neither retried nor reported as committed, whatever it does later.
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -88,6 +93,7 @@ export class CommitScheduler {
   }
 
   private trigger(): void {
+    if (this.options.signal?.aborted === true) return;
     if (this.timer !== undefined) {
       this.options.clock.clearTimeout(this.timer);
       this.timer = undefined;
@@ -117,9 +123,11 @@ export class CommitScheduler {
           isRetryable: (error) =>
             !isConnectorError(error, 'fatal') && !isConnectorError(error, 'config'),
           ...(this.options.onRetry === undefined ? {} : { onRetry: this.options.onRetry }),
+          ...(this.options.signal === undefined ? {} : { signal: this.options.signal }),
         });
       } catch (error) {
         tracker.restore(offsets);
+        if (this.options.signal?.aborted === true) return;
         this.failed = true;
         this.options.onFatal(error);
         return;

@@ -10,7 +10,7 @@ import { RuntimeState } from '../observability/state.js';
 import { resolveSchemas } from '../schema/resolver.js';
 import type { BackoffSettings } from './backoff.js';
 import { BoundedBuffer } from './bounded-buffer.js';
-import { realClock, type Clock, type TimerHandle } from './clock.js';
+import { realClock, type Clock } from './clock.js';
 import { CommitScheduler } from './commit-scheduler.js';
 import { asError, errorMessage } from './errors.js';
 import { FailurePolicy } from './failure-policy.js';
@@ -20,6 +20,7 @@ import { runPollLoop } from './poll-loop.js';
 import { PublishPipeline, type PublishTarget } from './publish-pipeline.js';
 import { Publisher, type PublishProducer } from './publisher.js';
 import { installSignalHandlers } from './signals.js';
+import { StopDeadline } from './stop-deadline.js';
 import {
   clientOptions,
   connectDanube,
@@ -112,6 +113,7 @@ export class SourceRuntime {
   private readonly stoppedSignal: Promise<void>;
   private readonly intake = new AbortController();
   private readonly publishAbort = new AbortController();
+  private readonly deadline: StopDeadline;
 
   private http: HttpServer | undefined;
   private client: RuntimeClient | undefined;
@@ -148,6 +150,7 @@ export class SourceRuntime {
       secrets: core.secrets,
     });
     this.buffer = new BoundedBuffer(core.processing.buffer_size);
+    this.deadline = new StopDeadline(this.clock, core.processing.shutdown_timeout_ms);
     // Every send waiting for a retry listens on this one signal: thousands at once is normal.
     setMaxListeners(0, this.publishAbort.signal);
     this.stoppedSignal = new Promise((resolve) => {
@@ -212,6 +215,9 @@ export class SourceRuntime {
   private requestStop(reason: string): void {
     if (this.stopRequested) return;
     this.stopRequested = true;
+    // A stop() before run() starts the deadline in shutdown() instead: no timer for a runtime
+    // that may never run.
+    if (this.started) this.deadline.start();
     this.logger.info({ reason }, `stopping: ${reason}`);
     this.resolveStopped();
   }
@@ -274,12 +280,14 @@ export class SourceRuntime {
     if (this.stopRequested) return;
 
     this.initialized = true;
-    await this.connector.initialize(core);
+    await this.deadline.bound('connector initialize()', this.connector.initialize(core));
     if (this.stopRequested) return;
 
-    const configs = await this.attachSchemas(
-      validateProducerConfigs(await this.connector.producerConfigs()),
+    const declared = await this.deadline.bound(
+      'connector producerConfigs()',
+      Promise.resolve(this.connector.producerConfigs()),
     );
+    const configs = await this.attachSchemas(validateProducerConfigs(declared));
     if (this.stopRequested) return;
     this.targets = await createTargets(this.client, core, configs);
     const deadLetterTopic = core.processing.dead_letter_topic;
@@ -391,6 +399,7 @@ export class SourceRuntime {
         isIdle: () => this.buffer.size === 0,
         maxRetries: core.retry.max_retries,
         backoff,
+        signal: this.deadline.signal,
         onCommitted: (offsets) => {
           for (const offset of offsets) state.setCommitted(offset.partition, offset.value);
           this.logger.debug({ offsets: offsets.map(String) }, 'committed');
@@ -440,70 +449,39 @@ export class SourceRuntime {
     }).catch((error: unknown) => this.fail(error));
   }
 
+  /**
+   * The graceful stop. Every wait is bounded by the one stop deadline (see {@link StopDeadline}):
+   * once it passed, what is still running goes on unwaited, no commit starts, and the Danube
+   * client is closed all the same.
+   */
   private async shutdown(): Promise<void> {
-    const { core, clock } = this;
+    this.deadline.start();
     this.state.markStopping();
     const stopping = new RuntimeStoppingError();
     this.intake.abort(stopping);
     this.sender?.stop(stopping);
 
-    let timer: TimerHandle | undefined;
-    const deadline = new Promise<'deadline'>((resolve) => {
-      timer = clock.setTimeout(() => resolve('deadline'), core.processing.shutdown_timeout_ms);
-    });
-    let timedOut = false;
-    const streaming = this.sender !== undefined;
-    // A poll batch in hand is still accepted (it was handed over); a stream task cannot hand
-    // anything over once the sender refuses, so draining need not wait for it.
-    if (this.intakeTask !== undefined && !streaming) {
-      timedOut =
-        (await Promise.race([this.intakeTask.then(() => 'done' as const), deadline])) ===
-        'deadline';
+    await this.drain(stopping);
+    const { commits, health } = this;
+    if (commits !== undefined) {
+      commits.stop();
+      await this.awaitConnector('connector commit()', () => commits.flush());
     }
-    const pipeline = this.pipeline;
-    if (pipeline !== undefined) {
-      pipeline.closeIntake(stopping);
-      if (!timedOut) {
-        timedOut =
-          (await Promise.race([pipeline.drained().then(() => 'done' as const), deadline])) ===
-          'deadline';
-      }
-      if (timedOut) {
-        const left = this.buffer.size;
-        this.logger.warn(
-          { unpublished: left, shutdownTimeoutMs: core.processing.shutdown_timeout_ms },
-          `${left} envelope(s) not published within processing.shutdown_timeout_ms = ${core.processing.shutdown_timeout_ms}: they are not committed and will be read again`,
-        );
-        this.publishAbort.abort(stopping);
-        pipeline.abandon(
-          new RuntimeStoppingError(
-            `not published within processing.shutdown_timeout_ms = ${core.processing.shutdown_timeout_ms} ms; not committed`,
-          ),
-        );
-        await pipeline.drained();
-      }
-    }
-    if (this.intakeTask !== undefined && streaming && !timedOut) {
-      const ended = await Promise.race([this.intakeTask.then(() => 'done' as const), deadline]);
-      if (ended === 'deadline')
+    // After the final commit, so a stream task slow to return cannot cost it.
+    const streamTask = this.sender === undefined ? undefined : this.intakeTask;
+    if (streamTask !== undefined && !this.deadline.passed) {
+      if (!(await this.deadline.within(streamTask)))
         this.logger.warn('startStreaming() did not return after its signal aborted');
     }
-    if (timer !== undefined) clock.clearTimeout(timer);
-
-    if (this.commits !== undefined) {
-      this.commits.stop();
-      await this.commits.flush();
+    if (health !== undefined) {
+      await this.awaitConnector('connector healthCheck()', () => health.stop());
     }
-    await this.health?.stop();
-
-    if (this.initialized && this.connector.shutdown !== undefined) {
-      try {
-        await this.connector.shutdown();
-      } catch (error) {
-        this.logger.error({ err: error }, `connector shutdown() failed: ${errorMessage(error)}`);
-        this.fatalError ??= asError(error);
-      }
+    const shutdown = this.connector.shutdown?.bind(this.connector);
+    if (this.initialized && shutdown !== undefined) {
+      await this.awaitConnector('connector shutdown()', shutdown);
     }
+    this.deadline.clear();
+
     await this.closeDanube();
     this.state.markStopped();
     await this.http?.close().catch((error: unknown) => {
@@ -513,6 +491,54 @@ export class SourceRuntime {
       { fatal: this.fatalError === undefined ? undefined : errorMessage(this.fatalError) },
       this.fatalError === undefined ? 'stopped' : 'stopped after a fatal error',
     );
+  }
+
+  /**
+   * Waits until the stop deadline for everything accepted to be published; abandons the rest
+   * (not committed, so it is read again after a restart).
+   */
+  private async drain(stopping: RuntimeStoppingError): Promise<void> {
+    const { deadline } = this;
+    const timeoutMs = this.core.processing.shutdown_timeout_ms;
+    // A poll batch in hand is still accepted (it was handed over); a stream task cannot hand
+    // anything over once the sender refuses, so draining need not wait for it.
+    if (this.intakeTask !== undefined && this.sender === undefined) {
+      await deadline.within(this.intakeTask);
+    }
+    const pipeline = this.pipeline;
+    if (pipeline === undefined) return;
+    pipeline.closeIntake(stopping);
+    if (await deadline.within(pipeline.drained())) return;
+    const left = this.buffer.size;
+    this.logger.warn(
+      { unpublished: left, shutdownTimeoutMs: timeoutMs },
+      `${left} envelope(s) not published within processing.shutdown_timeout_ms = ${timeoutMs}: they are not committed and will be read again`,
+    );
+    this.publishAbort.abort(stopping);
+    pipeline.abandon(
+      new RuntimeStoppingError(
+        `not published within processing.shutdown_timeout_ms = ${timeoutMs} ms; not committed`,
+      ),
+    );
+    await pipeline.drained();
+  }
+
+  /**
+   * Waits for a connector call of the stop until the stop deadline. A call that fails or that
+   * the deadline cuts is fatal; once the deadline has passed, a call still runs but is not
+   * waited for (its failure is logged).
+   */
+  private async awaitConnector(step: string, call: () => Promise<void>): Promise<void> {
+    const settled = (async () => call())().catch((error: unknown) => {
+      this.logger.error({ err: error }, `${step} failed: ${errorMessage(error)}`);
+      this.fatalError ??= asError(error);
+    });
+    if (this.deadline.passed) return;
+    try {
+      await this.deadline.bound(step, settled);
+    } catch (error) {
+      this.fail(error);
+    }
   }
 
   private async closeDanube(): Promise<void> {

@@ -7,12 +7,18 @@ import { OffsetTracker } from '../../src/runtime/offset-tracker.js';
 import { flush } from './fakes.js';
 
 function setup(
-  options: { batchSize?: number; batchTimeoutMs?: number; idle?: () => boolean } = {},
+  options: {
+    batchSize?: number;
+    batchTimeoutMs?: number;
+    idle?: () => boolean;
+    signal?: AbortSignal;
+  } = {},
 ) {
   const clock = new ManualClock();
   const tracker = new OffsetTracker();
   const calls: string[][] = [];
   const fatal: unknown[] = [];
+  const committed: string[][] = [];
   let commitImpl: (offsets: Offset[]) => Promise<void> = () => Promise.resolve();
   let concurrent = 0;
   let peakConcurrent = 0;
@@ -35,6 +41,8 @@ function setup(
     maxRetries: 2,
     backoff: { baseMs: 10, maxMs: 40 },
     onFatal: (error) => fatal.push(error),
+    onCommitted: (offsets) => committed.push(offsets.map(String)),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
   const settle = (partition: string, value: number): void => {
     tracker.settle(tracker.track(Offset.of(partition, value)));
@@ -46,6 +54,7 @@ function setup(
     scheduler,
     calls,
     fatal,
+    committed,
     settle,
     setCommit: (fn: (offsets: Offset[]) => Promise<void>) => {
       commitImpl = fn;
@@ -139,6 +148,47 @@ describe('CommitScheduler', () => {
     await s.clock.advance(1_000);
     expect(attempts).toBe(1);
     expect(s.fatal).toHaveLength(1);
+  });
+
+  it('once its signal aborts: reports no commit that finishes later, starts no new one', async () => {
+    const stop = new AbortController();
+    const s = setup({ batchSize: 1, signal: stop.signal });
+    let release: () => void = () => undefined;
+    s.setCommit(
+      () =>
+        new Promise<void>((resolve) => {
+          release = resolve;
+        }),
+    );
+    s.settle('p', 1);
+    await flush();
+    stop.abort();
+    release();
+    await flush();
+    s.settle('p', 2);
+    await s.scheduler.flush();
+    await s.clock.advance(1_000);
+    expect(s.calls).toEqual([['p@1']]); // the connector did commit p@1 …
+    expect(s.committed).toEqual([]); // … but after the abort: not reported
+    expect(s.tracker.peek().map(String)).toEqual(['p@2']);
+    expect(s.fatal).toEqual([]);
+  });
+
+  it('once its signal aborts: does not retry a failed commit and reports no fatal error', async () => {
+    const stop = new AbortController();
+    const s = setup({ batchSize: 1, signal: stop.signal });
+    let attempts = 0;
+    s.setCommit(() => {
+      attempts += 1;
+      return Promise.reject(new Error('store down'));
+    });
+    s.settle('p', 1);
+    await flush();
+    stop.abort();
+    await s.clock.advance(1_000);
+    expect(attempts).toBe(1);
+    expect(s.fatal).toEqual([]);
+    expect(s.tracker.peek().map(String)).toEqual(['p@1']);
   });
 
   it('flush() commits what is left and waits for it', async () => {
