@@ -50,6 +50,10 @@ export interface RuntimeMetricsOptions {
  * Offsets are the connector's own values: integers (or integer strings) are exported by
  * `last_committed_offset` (as a float64, so exact up to 2^53); cursors, LSN text and other
  * non-numeric offsets only advance `committed_offsets_total`, never a made-up number.
+ *
+ * The per-record figures (`records_received_total`, `records_published_total`, `inflight`,
+ * `buffered`) are plain numbers on the data path and reach prom-client when the registry is
+ * read (`text()`, any `registry` scrape): label hashing is paid per scrape, not per record.
  */
 export class RuntimeMetrics {
   /** The registry holding these metrics; serve it with `registry.metrics()`. */
@@ -73,6 +77,12 @@ export class RuntimeMetrics {
   private readonly producers: Gauge;
   private readonly up: Gauge;
   private readonly ready: Gauge;
+  /** Counts not yet added to `received` / `published`, per topic (flushed on collect). */
+  private readonly unflushedReceived = new Map<string, number>();
+  private readonly unflushedPublished = new Map<string, number>();
+  /** Current `inflight` per topic and `buffered`, set on collect. */
+  private readonly inflightNow = new Map<string, number>();
+  private bufferedNow = 0;
 
   constructor(options: RuntimeMetricsOptions) {
     this.connector = options.connector;
@@ -81,17 +91,35 @@ export class RuntimeMetrics {
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
 
     const registers = [this.registry];
-    const counter = <L extends string>(name: string, help: string, labelNames: L[]) =>
-      new Counter<L>({ name: METRIC_PREFIX + name, help, labelNames, registers });
-    const gauge = <L extends string>(name: string, help: string, labelNames: L[]) =>
-      new Gauge<L>({ name: METRIC_PREFIX + name, help, labelNames, registers });
+    const counter = <L extends string>(
+      name: string,
+      help: string,
+      labelNames: L[],
+      collect?: () => void,
+    ) => new Counter<L>({ name: METRIC_PREFIX + name, help, labelNames, registers, collect });
+    const gauge = <L extends string>(
+      name: string,
+      help: string,
+      labelNames: L[],
+      collect?: () => void,
+    ) => new Gauge<L>({ name: METRIC_PREFIX + name, help, labelNames, registers, collect });
+    const flush = (unflushed: Map<string, number>, target: () => Counter<'topic'>) => () => {
+      for (const [topic, count] of unflushed) target().inc({ topic }, count);
+      unflushed.clear();
+    };
 
-    this.received = counter('records_received_total', 'Records handed over by the connector', [
-      'topic',
-    ]);
-    this.published = counter('records_published_total', 'Records durably published to Danube', [
-      'topic',
-    ]);
+    this.received = counter(
+      'records_received_total',
+      'Records handed over by the connector',
+      ['topic'],
+      flush(this.unflushedReceived, () => this.received),
+    );
+    this.published = counter(
+      'records_published_total',
+      'Records durably published to Danube',
+      ['topic'],
+      flush(this.unflushedPublished, () => this.published),
+    );
     this.failed = counter(
       'records_failed_total',
       'Records that finally failed, by error_type (retryable, fatal, invalid_data, broker_rejected, timeout, oversize, schema)',
@@ -109,14 +137,18 @@ export class RuntimeMetrics {
       buckets: [...PUBLISH_LATENCY_BUCKETS],
       registers,
     });
-    this.inflight = gauge('inflight', 'Publishes in flight to the broker', ['topic']);
+    this.inflight = gauge('inflight', 'Publishes in flight to the broker', ['topic'], () => {
+      for (const [topic, count] of this.inflightNow) this.inflight.set({ topic }, count);
+    });
     this.batchSize = new Histogram({
       name: METRIC_PREFIX + 'batch_size',
       help: 'Envelopes per batch taken from the buffer',
       buckets: [...BATCH_SIZE_BUCKETS],
       registers,
     });
-    this.buffered = gauge('buffered', 'Envelopes accepted and waiting to be published', []);
+    this.buffered = gauge('buffered', 'Envelopes accepted and waiting to be published', [], () =>
+      this.buffered.set(this.bufferedNow),
+    );
     this.lastCommitted = gauge(
       'last_committed_offset',
       'Last offset committed to the connector, per offset partition (numeric offsets only)',
@@ -135,7 +167,6 @@ export class RuntimeMetrics {
     this.producers.set(0);
     this.up.set(0);
     this.ready.set(0);
-    this.buffered.set(0);
   }
 
   /**
@@ -149,19 +180,19 @@ export class RuntimeMetrics {
       this.retries.inc({ topic }, 0);
       this.deadLettered.inc({ topic }, 0);
       this.skipped.inc({ topic }, 0);
-      this.inflight.set({ topic }, 0);
+      if (!this.inflightNow.has(topic)) this.inflightNow.set(topic, 0);
       for (const errorType of ERROR_TYPES) this.failed.inc({ topic, error_type: errorType }, 0);
     }
   }
 
   /** Counts `count` records handed over for `topic`. */
   recordReceived(topic: string, count = 1): void {
-    this.received.inc({ topic }, count);
+    this.unflushedReceived.set(topic, (this.unflushedReceived.get(topic) ?? 0) + count);
   }
 
   /** Counts one published record and observes its publish latency. */
   recordPublished(topic: string, latencySeconds: number): void {
-    this.published.inc({ topic });
+    this.unflushedPublished.set(topic, (this.unflushedPublished.get(topic) ?? 0) + 1);
     if (Number.isFinite(latencySeconds) && latencySeconds >= 0) {
       this.publishLatency.observe({ topic }, latencySeconds);
     }
@@ -194,12 +225,12 @@ export class RuntimeMetrics {
 
   /** Sets the number of publishes in flight for `topic`. */
   setInflight(topic: string, count: number): void {
-    this.inflight.set({ topic }, count);
+    this.inflightNow.set(topic, count);
   }
 
   /** Sets the number of buffered envelopes. */
   setBuffered(count: number): void {
-    this.buffered.set(count);
+    this.bufferedNow = count;
   }
 
   /** Records a commit of `value` for offset `partition` (see the class notes on offsets). */
