@@ -23,14 +23,21 @@ const env = {
   WEBHOOK_SECRET: secret,
 };
 const config = await loadConfig(webhookSettings, { path: join(here, 'connector.toml'), env });
+// The HMAC secret comes from the variable named by [auth] secret_env, not from a setting
+// declared secret: hand it to the logger and to the runtime (/status, the errors it keeps).
+const secrets = [secret];
 // Quiet unless LOG_LEVEL says otherwise (LOG_LEVEL=info tells the runtime's story).
 const logger = createLogger({
   level: 'error',
-  secrets: [...config.core.secrets, secret],
+  secrets: [...config.core.secrets, ...secrets],
   name: config.core.connector_name,
 });
 const connector = new WebhookSourceConnector(config, { env, log: logger });
-const runtime = new SourceRuntime(connector, config.core, { logger, http: { port: 0 } });
+const runtime = new SourceRuntime(connector, config.core, {
+  logger,
+  secrets,
+  http: { port: 0 },
+});
 const stop = new AbortController();
 const running = runtime.run({ signal: stop.signal });
 const { port } = await Promise.race([connector.listening, running.then(() => ({ port: 0 }))]);

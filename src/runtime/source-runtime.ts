@@ -6,6 +6,7 @@ import type { SourceConnector, SourceMode } from '../connector/source-connector.
 import { startHttpServer, type HttpServer } from '../observability/http-server.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { RuntimeMetrics } from '../observability/metrics.js';
+import { SecretRedactor } from '../observability/redact.js';
 import { RuntimeState } from '../observability/state.js';
 import { resolveSchemas } from '../schema/resolver.js';
 import type { BackoffSettings } from './backoff.js';
@@ -39,8 +40,24 @@ function backoffOf(core: ConnectorConfig): BackoffSettings {
 export interface SourceRuntimeOptions {
   /** Time source; tests inject a `ManualClock`. Default the real clock. */
   clock?: Clock;
-  /** Logger; default a redacting pino logger at `processing.log_level`. */
+  /**
+   * Logger; default a pino logger at `processing.log_level` that redacts `core.secrets` and
+   * {@link SourceRuntimeOptions.secrets}. A logger of your own redacts what you gave it:
+   * `createLogger({ secrets })`.
+   */
   logger?: Logger;
+  /**
+   * Secret values the configuration does not declare (e.g. one read from an environment
+   * variable whose name is a setting): redacted like `core.secrets` in the default logger,
+   * in `/status` and `/readyz`, and in the error messages the runtime keeps.
+   *
+   * @example
+   * ```ts
+   * const hmacKey = process.env[config.auth.secret_env] ?? '';
+   * new SourceRuntime(connector, config.core, { secrets: [hmacKey] });
+   * ```
+   */
+  secrets?: Iterable<string>;
   /** Creates the Danube client; default `DanubeClient.connect`. */
   clientFactory?: ClientFactory;
   /** Metrics registry to fill; default a new one labelled with `connector_name`. */
@@ -134,20 +151,17 @@ export class SourceRuntime {
     this.connector = connector;
     this.core = core;
     this.clock = options.clock ?? realClock;
+    const secrets = new SecretRedactor([...core.secrets, ...(options.secrets ?? [])]);
     this.logger =
       options.logger ??
-      createLogger({
-        level: core.processing.log_level,
-        secrets: core.secrets,
-        name: core.connector_name,
-      });
+      createLogger({ level: core.processing.log_level, secrets, name: core.connector_name });
     this.clientFactory = options.clientFactory ?? connectDanube;
     this.httpOption = options.http ?? { port: core.processing.metrics_port };
     this.metrics = options.metrics ?? new RuntimeMetrics({ connector: core.connector_name });
     this.state = new RuntimeState({
       connector: core.connector_name,
       metrics: this.metrics,
-      secrets: core.secrets,
+      secrets,
     });
     this.buffer = new BoundedBuffer(core.processing.buffer_size);
     this.deadline = new StopDeadline(this.clock, core.processing.shutdown_timeout_ms);
