@@ -1,5 +1,11 @@
 import { abortReason } from './clock.js';
 
+interface RoomWaiter {
+  need: number;
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
 interface Waiter {
   admit: (() => void) | undefined;
   resolve: () => void;
@@ -20,6 +26,7 @@ export class BoundedBuffer {
   private count = 0;
   private peakCount = 0;
   private readonly waiters: Waiter[] = [];
+  private roomWaiters: RoomWaiter[] = [];
   private emptyWaiters: Array<() => void> = [];
   private closedWith: Error | undefined;
 
@@ -81,6 +88,19 @@ export class BoundedBuffer {
     });
   }
 
+  /**
+   * Resolves once `slots` slots (at most `capacity`) are free and nobody waits in
+   * {@link BoundedBuffer.acquire}; at once if that holds now. A single producer holding many
+   * envelopes (the poll loop) waits here once and then takes the slots with
+   * {@link BoundedBuffer.tryAcquire}, instead of one wait per envelope. Rejects once closed.
+   */
+  whenRoom(slots: number): Promise<void> {
+    if (this.closedWith !== undefined) return Promise.reject(this.closedWith);
+    const need = Math.min(Math.max(1, slots), this.capacity);
+    if (this.hasRoom(need)) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => this.roomWaiters.push({ need, resolve, reject }));
+  }
+
   /** Gives back `n` slots (settled envelopes) and admits waiters. */
   release(n = 1): void {
     this.count -= n;
@@ -91,6 +111,13 @@ export class BoundedBuffer {
       this.take();
       waiter.admit?.();
       waiter.resolve();
+    }
+    if (this.roomWaiters.length > 0) {
+      this.roomWaiters = this.roomWaiters.filter((waiter) => {
+        if (!this.hasRoom(waiter.need)) return true;
+        waiter.resolve();
+        return false;
+      });
     }
     if (this.count === 0 && this.emptyWaiters.length > 0) {
       const list = this.emptyWaiters;
@@ -112,6 +139,11 @@ export class BoundedBuffer {
       if (waiter.onAbort !== undefined) waiter.signal?.removeEventListener('abort', waiter.onAbort);
       waiter.reject(this.closedWith);
     }
+    for (const waiter of this.roomWaiters.splice(0)) waiter.reject(this.closedWith);
+  }
+
+  private hasRoom(slots: number): boolean {
+    return this.waiters.length === 0 && this.capacity - this.count >= slots;
   }
 
   private take(): void {

@@ -75,14 +75,15 @@ export async function runPollLoop(options: PollLoopOptions): Promise<void> {
       continue;
     }
     options.onBatch?.(items.length);
-    for (const item of items) {
-      const envelope = toEnvelope(item);
-      if (pipeline.offer(envelope)) continue;
-      try {
-        await pipeline.accept(envelope, false);
-      } catch (error) {
-        if (signal.aborted) return;
-        throw error;
+    for (let i = 0; i < items.length; i += 1) {
+      const envelope = toEnvelope(items[i] as Envelopeish);
+      while (!pipeline.offer(envelope)) {
+        try {
+          await pipeline.whenRoom(items.length - i);
+        } catch (error) {
+          if (signal.aborted) return;
+          throw error;
+        }
       }
     }
   }

@@ -55,4 +55,35 @@ describe('BoundedBuffer', () => {
     expect(admitted).toBe(false);
     expect(buffer.size).toBe(0);
   });
+
+  it('wakes a producer once when room for a whole chunk is free, never ahead of acquire waiters', async () => {
+    const buffer = new BoundedBuffer(4);
+    for (let i = 0; i < 4; i += 1) expect(buffer.tryAcquire()).toBe(true);
+    let roomy = false;
+    const room = buffer.whenRoom(3).then(() => {
+      roomy = true;
+    });
+    const queued = buffer.acquire();
+    buffer.release(); // goes to the acquire waiter, not to the chunk
+    await queued;
+    buffer.release();
+    buffer.release();
+    await flush();
+    expect(roomy).toBe(false); // 2 free, 3 wanted
+    buffer.release();
+    await room;
+    expect(buffer.size).toBe(1);
+    for (let i = 0; i < 3; i += 1) expect(buffer.tryAcquire()).toBe(true);
+    expect(buffer.tryAcquire()).toBe(false);
+  });
+
+  it('caps the room wanted at the capacity and rejects room waiters once closed', async () => {
+    const buffer = new BoundedBuffer(2);
+    await expect(buffer.whenRoom(50)).resolves.toBeUndefined();
+    buffer.tryAcquire();
+    const room = buffer.whenRoom(2);
+    buffer.close(new RuntimeStoppingError());
+    await expect(room).rejects.toBeInstanceOf(RuntimeStoppingError);
+    await expect(buffer.whenRoom(1)).rejects.toBeInstanceOf(RuntimeStoppingError);
+  });
 });
