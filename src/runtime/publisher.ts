@@ -66,7 +66,7 @@ export class Publisher {
   }
 
   /** Publishes `payload` to partition `options.partition` of `producer`. */
-  async publish(
+  publish(
     producer: PublishProducer,
     payload: Uint8Array,
     options: SendOptions,
@@ -74,59 +74,69 @@ export class Publisher {
     const { clock, signal } = this.options;
     const started = clock.now();
     const sendOptions: SendOptions = signal === undefined ? options : { ...options, signal };
-    try {
-      return await producer.send(payload, sendOptions);
-    } catch (first) {
-      if (signal?.aborted || !isRetryablePublishError(first)) throw first;
-      const topic = producer.partitionTopics[options.partition ?? 0] ?? producer.topic;
-      const { backoff, onRetry, publishTimeoutMs } = this.options;
-      const deadline = started + publishTimeoutMs;
-      let attempts = 1;
-      // The cause reported when the deadline cuts an attempt: the last broker error, not the
-      // abort that ended the attempt.
-      let lastCause: unknown = first;
-      onRetry?.(topic, first);
-      await sleep(
-        clock,
-        Math.min(backoffDelay(1, backoff), Math.max(0, deadline - clock.now())),
-        signal,
-      );
-      return retryWithBackoff(
-        async () => {
-          attempts += 1;
-          // A retry may meet a broker that is down (the client then reconnects and looks the
-          // topic up again): bound the attempt by what is left of publish_timeout_ms.
-          const attempt = new AbortController();
-          const timer = clock.setTimeout(
-            () => attempt.abort(new Error('publish_timeout_ms reached')),
-            Math.max(0, deadline - clock.now()),
-          );
-          const forward = (): void => attempt.abort(signal?.reason);
-          signal?.addEventListener('abort', forward, { once: true });
-          try {
-            return await producer.send(payload, { ...options, signal: attempt.signal });
-          } catch (error) {
-            if (attempt.signal.aborted && !signal?.aborted) {
-              throw new PublishTimeoutError(topic, publishTimeoutMs, attempts, lastCause);
-            }
-            lastCause = error;
-            throw error;
-          } finally {
-            clock.clearTimeout(timer);
-            signal?.removeEventListener('abort', forward);
+    return producer
+      .send(payload, sendOptions)
+      .catch((first: unknown) => this.retry(producer, payload, options, started, first));
+  }
+
+  /** After a failed first attempt: retries with backoff until `publish_timeout_ms`. */
+  private async retry(
+    producer: PublishProducer,
+    payload: Uint8Array,
+    options: SendOptions,
+    started: number,
+    first: unknown,
+  ): Promise<SendReceipt> {
+    const { clock, signal } = this.options;
+    if (signal?.aborted || !isRetryablePublishError(first)) throw first;
+    const topic = producer.partitionTopics[options.partition ?? 0] ?? producer.topic;
+    const { backoff, onRetry, publishTimeoutMs } = this.options;
+    const deadline = started + publishTimeoutMs;
+    let attempts = 1;
+    // The cause reported when the deadline cuts an attempt: the last broker error, not the
+    // abort that ended the attempt.
+    let lastCause: unknown = first;
+    onRetry?.(topic, first);
+    await sleep(
+      clock,
+      Math.min(backoffDelay(1, backoff), Math.max(0, deadline - clock.now())),
+      signal,
+    );
+    return retryWithBackoff(
+      async () => {
+        attempts += 1;
+        // A retry may meet a broker that is down (the client then reconnects and looks the
+        // topic up again): bound the attempt by what is left of publish_timeout_ms.
+        const attempt = new AbortController();
+        const timer = clock.setTimeout(
+          () => attempt.abort(new Error('publish_timeout_ms reached')),
+          Math.max(0, deadline - clock.now()),
+        );
+        const forward = (): void => attempt.abort(signal?.reason);
+        signal?.addEventListener('abort', forward, { once: true });
+        try {
+          return await producer.send(payload, { ...options, signal: attempt.signal });
+        } catch (error) {
+          if (attempt.signal.aborted && !signal?.aborted) {
+            throw new PublishTimeoutError(topic, publishTimeoutMs, attempts, lastCause);
           }
-        },
-        {
-          clock,
-          backoff,
-          attemptOffset: 1,
-          isRetryable: (error) => !signal?.aborted && isRetryablePublishError(error),
-          deadline,
-          onDeadline: (last) => new PublishTimeoutError(topic, publishTimeoutMs, attempts, last),
-          onRetry: (error) => onRetry?.(topic, error),
-          ...(signal === undefined ? {} : { signal }),
-        },
-      );
-    }
+          lastCause = error;
+          throw error;
+        } finally {
+          clock.clearTimeout(timer);
+          signal?.removeEventListener('abort', forward);
+        }
+      },
+      {
+        clock,
+        backoff,
+        attemptOffset: 1,
+        isRetryable: (error) => !signal?.aborted && isRetryablePublishError(error),
+        deadline,
+        onDeadline: (last) => new PublishTimeoutError(topic, publishTimeoutMs, attempts, last),
+        onRetry: (error) => onRetry?.(topic, error),
+        ...(signal === undefined ? {} : { signal }),
+      },
+    );
   }
 }
