@@ -20,3 +20,18 @@ export async function startByHand(): Promise<void> {
   });
   // #endregion
 }
+
+export async function startAndAnnounce(): Promise<void> {
+  const config = await loadConfig(connector.settings, { path: 'config/connector.toml' });
+  const runtime = new SourceRuntime(await connector.create(config), config.core);
+  // #region when-running
+  const stopped = runtime.run();
+  try {
+    // Connected, connector initialized, producers created, polling or streaming started.
+    await runtime.whenRunning();
+    console.log(`running; status at ${runtime.httpUrl ?? '(no HTTP server)'}/status`);
+  } finally {
+    await stopped; // after a stop; rejects with the error of a failed start-up too
+  }
+  // #endregion
+}

@@ -128,6 +128,9 @@ export class SourceRuntime {
   private fatalError: Error | undefined;
   private resolveStopped: () => void = () => undefined;
   private readonly stoppedSignal: Promise<void>;
+  private resolveRunning: () => void = () => undefined;
+  private rejectRunning: (error: Error) => void = () => undefined;
+  private readonly runningSignal: Promise<void>;
   private readonly intake = new AbortController();
   private readonly publishAbort = new AbortController();
   private readonly deadline: StopDeadline;
@@ -170,6 +173,12 @@ export class SourceRuntime {
     this.stoppedSignal = new Promise((resolve) => {
       this.resolveStopped = resolve;
     });
+    this.runningSignal = new Promise((resolve, reject) => {
+      this.resolveRunning = resolve;
+      this.rejectRunning = reject;
+    });
+    // Only whenRunning() callers observe it: a run that never ran is not an unhandled rejection.
+    this.runningSignal.catch(() => undefined);
   }
 
   /** The data path's live numbers. */
@@ -187,6 +196,28 @@ export class SourceRuntime {
   /** URL of the observability server once started (`http://127.0.0.1:PORT`). */
   get httpUrl(): string | undefined {
     return this.http?.url;
+  }
+
+  /**
+   * Resolves once `run()` is running: connected to Danube, connector initialized, producers
+   * created, polling or streaming started (`/readyz` may still wait for the health check).
+   * Rejects with the error `run()` rejects with when it fails before that, or with a
+   * `RuntimeStoppingError` when it is stopped first. Once resolved it stays resolved; `run()`
+   * tells when the runtime stopped.
+   *
+   * @example
+   * ```ts
+   * const stopped = runtime.run({ signal });
+   * try {
+   *   await runtime.whenRunning();
+   *   console.log(`status at ${runtime.httpUrl}/status`);
+   * } finally {
+   *   await stopped; // also observes run()'s rejection when start-up failed
+   * }
+   * ```
+   */
+  whenRunning(): Promise<void> {
+    return this.runningSignal;
   }
 
   /** Starts a graceful stop (same as aborting `run`'s signal). */
@@ -213,11 +244,19 @@ export class SourceRuntime {
     try {
       try {
         await this.start();
-        if (!this.stopRequested) this.startIntake();
+        if (!this.stopRequested) {
+          this.startIntake();
+          this.resolveRunning();
+        }
         await this.stoppedSignal;
       } catch (error) {
         this.fail(error);
       }
+      // No effect once running; otherwise whenRunning() learns it never will be.
+      this.rejectRunning(
+        this.fatalError ??
+          new RuntimeStoppingError('the runtime was stopped before it was running'),
+      );
       await this.shutdown();
     } finally {
       signal?.removeEventListener('abort', onAbort);

@@ -66,7 +66,7 @@ describe('SourceRuntime start-up', () => {
       runtimeOptions(),
     );
     const run = startRuntime(runtime);
-    await source.exhausted();
+    await runtime.whenRunning();
     const producers = broker()
       .producers()
       .map((p) => `${p.name} ${p.topic} ${p.dispatch}`)
@@ -77,6 +77,57 @@ describe('SourceRuntime start-up', () => {
       'my-conn-iot-sensors-0 /iot/sensors-part-0 Reliable',
       'my-conn-iot-sensors-1 /iot/sensors-part-1 Reliable',
     ]);
+  });
+
+  it('whenRunning() resolves once producers exist and intake started, and stays resolved', async () => {
+    const source = new PushSource([topic('/default/t')]);
+    const runtime = new SourceRuntime(source, coreFor(broker()), runtimeOptions());
+    const run = startRuntime(runtime);
+    await runtime.whenRunning();
+    expect(source.lifecycle.calls).toEqual(['initialize', 'producerConfigs', 'startStreaming']);
+    expect(
+      broker()
+        .producers()
+        .map((p) => p.topic),
+    ).toEqual(['/default/t']);
+    expect(runtime.state.phase).toBe('running');
+    await run.stop();
+    await expect(runtime.whenRunning()).resolves.toBeUndefined();
+  });
+
+  it('whenRunning() rejects with the error run() rejects with when start-up fails', async () => {
+    const failure = ConnectorError.fatal('cannot reach upstream');
+    const source = new ListSource({
+      topics: [topic('/default/t')],
+      batches: [],
+      initializeHook: () => Promise.reject(failure),
+    });
+    const runtime = new SourceRuntime(source, coreFor(broker()), runtimeOptions());
+    const running = runtime.whenRunning();
+    await expect(runtime.run({ handleSignals: false })).rejects.toBe(failure);
+    await expect(running).rejects.toBe(failure);
+  });
+
+  it('whenRunning() rejects with RuntimeStoppingError when stopped before running; run() resolves', async () => {
+    let release: () => void = () => undefined;
+    let initializing: () => void = () => undefined;
+    const entered = new Promise<void>((resolve) => (initializing = resolve));
+    const source = new ListSource({
+      topics: [topic('/default/t')],
+      batches: [],
+      initializeHook: () => {
+        initializing();
+        return new Promise<void>((resolve) => (release = resolve));
+      },
+    });
+    const runtime = new SourceRuntime(source, coreFor(broker()), runtimeOptions());
+    const run = startRuntime(runtime);
+    await entered;
+    run.controller.abort();
+    release();
+    await run.done;
+    await expect(runtime.whenRunning()).rejects.toBeInstanceOf(RuntimeStoppingError);
+    expect(source.lifecycle.calls).toEqual(['initialize', 'shutdown']);
   });
 
   it('rejects run() with the initialize() error and still calls shutdown()', async () => {
