@@ -38,7 +38,7 @@ async function coreFor(ctx: BenchContext, topic: string, scenario: RuntimeScenar
     config_dir: await schemaDir(),
     processing: {
       max_inflight_per_partition: scenario.maxInflight,
-      buffer_size: scenario.bufferSize ?? 10_000,
+      ...(scenario.bufferSize === undefined ? {} : { buffer_size: scenario.bufferSize }),
       batch_size: 1000,
       batch_timeout_ms: 100,
       poll_interval_ms: 10,

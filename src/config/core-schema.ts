@@ -99,8 +99,8 @@ const processingSchema = z
     buffer_size: int(
       1,
       undefined,
-      10_000,
-      'Envelopes the runtime buffers before SourceSender.send() waits (back-pressure).',
+      1_000,
+      'Envelopes accepted and not yet published (queued + in flight) before intake waits: poll() is not called and SourceSender.send() waits (back-pressure). Keep it above max_inflight_per_partition × partitions; larger absorbs longer bursts but costs memory and, at saturation, throughput (docs/performance.md).',
     ),
     shutdown_timeout_ms: int(
       1,

@@ -20,7 +20,7 @@ describe('core configuration defaults', () => {
     ['health_check_interval_ms', 30_000],
     ['health_check_failure_threshold', 3],
     ['max_inflight_per_partition', 1],
-    ['buffer_size', 10_000],
+    ['buffer_size', 1_000],
     ['shutdown_timeout_ms', 30_000],
     ['failure_policy', 'fail'],
   ] as const)('processing.%s defaults to %j', (key, value) => {
