@@ -73,6 +73,13 @@ export const BenchReportSchema = z.object({
     runtime_polling_ordered_8p: throughput,
     ratio_ordered_8p_vs_send_and_wait: z.number().nonnegative(),
   }),
+  /** The windowed polling run with a large `buffer_size`, paired with the default's. */
+  buffer_size_effect: z.object({
+    default_buffer_size: z.number().int().positive(),
+    large_buffer_size: z.number().int().positive(),
+    polling_window_64_1p_large_buffer: runtimeRun,
+    ratio_large_vs_default: z.number().nonnegative(),
+  }),
   /** Bare grpc-js SendMessage calls to a server with no Danube logic (median round). */
   transport_ceiling: z.object({
     inflight_1: throughput,

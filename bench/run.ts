@@ -20,6 +20,11 @@ import {
 } from './scenarios/runtime.js';
 import { transportCeiling, type TransportCeiling } from './scenarios/transport-ceiling.js';
 import { round, type Throughput } from './stats.js';
+import { testCoreConfig } from '../src/testing/harness/core-config.js';
+
+/** The `buffer_size` compared with the default (10 000 was the default until it was measured). */
+const LARGE_BUFFER = 10_000;
+const DEFAULT_BUFFER_SIZE = testCoreConfig().processing.buffer_size;
 
 function progress(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);
@@ -81,6 +86,14 @@ async function main(argv: readonly string[]): Promise<void> {
         partitions: 8,
         maxInflight: 1,
         messages: counts.runtime,
+      }),
+    pollingWindowedBuffer10k: () =>
+      withRuntime({
+        mode: 'polling',
+        partitions: 1,
+        maxInflight: 64,
+        messages: counts.runtime,
+        bufferSize: LARGE_BUFFER,
       }),
     streamingWindowed: () =>
       withRuntime({
@@ -227,6 +240,12 @@ async function main(argv: readonly string[]): Promise<void> {
         lanOrdered.msgs_per_s / lanSendAndWait.msgs_per_s,
         2,
       ),
+    },
+    buffer_size_effect: {
+      default_buffer_size: DEFAULT_BUFFER_SIZE,
+      large_buffer_size: LARGE_BUFFER,
+      polling_window_64_1p_large_buffer: median('pollingWindowedBuffer10k'),
+      ratio_large_vs_default: round(pairedRatio('pollingWindowedBuffer10k', 'pollingWindowed'), 3),
     },
     transport_ceiling: {
       ...transport,
