@@ -100,7 +100,7 @@ const processingSchema = z
       1,
       undefined,
       1_000,
-      'Envelopes accepted and not yet published (queued + in flight) before intake waits: poll() is not called and SourceSender.send() waits (back-pressure). Keep it above max_inflight_per_partition × partitions; larger absorbs longer bursts but costs memory and, at saturation, throughput (docs/performance.md).',
+      'Envelopes accepted and not yet published (queued + in flight) before intake waits: poll() is not called and SourceSender.send() waits (back-pressure). Keep it above max_inflight_per_partition × partitions; larger absorbs longer bursts but holds more memory, queues longer under load and widens what is read again after a crash.',
     ),
     shutdown_timeout_ms: int(
       1,
