@@ -106,7 +106,7 @@ const processingSchema = z
       1,
       undefined,
       30_000,
-      'Longest a graceful shutdown waits for in-flight records to drain (ms).',
+      'Longest a graceful stop takes, counted from the stop request: a pending initialize(), draining in-flight records, the final commit and shutdown() (ms).',
     ),
     failure_policy: z.enum(['fail', 'skip', 'dead_letter']).default('fail').meta({
       description:
