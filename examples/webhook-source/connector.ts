@@ -183,4 +183,9 @@ function readTlsFile(configDir: string, key: string, path: string): Buffer {
 export default defineConnector({
   settings: webhookSettings,
   create: (config) => new WebhookSourceConnector(config),
+  // the key named by [auth] secret_env is no declared setting: redact it too
+  secrets: (config) => {
+    const name = config.auth.secret_env;
+    return [name === undefined ? '' : (process.env[name] ?? '')];
+  },
 });

@@ -1,10 +1,15 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from 'danube-connect-core';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import webhookModule from './connector.js';
 import { webhookSettings } from './settings.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
 
 describe('webhook-source configuration', () => {
   it('loads a config written for the Rust webhook connector unchanged', async () => {
@@ -31,6 +36,16 @@ describe('webhook-source configuration', () => {
     });
     // The Rust runtime ignored these keys silently; we say so.
     expect(warnings.join('\n')).toMatch(/retry\.initial_interval_ms/);
+  });
+
+  it('reports the key named by [auth] secret_env as a secret to redact', async () => {
+    const config = await loadConfig(webhookSettings, {
+      path: join(here, 'fixtures/rust-connector.toml'),
+      env: {},
+      warn: () => undefined,
+    });
+    vi.stubEnv('WEBHOOK_API_KEY', 'key-from-the-environment');
+    expect([...(webhookModule.secrets?.(config) ?? [])]).toEqual(['key-from-the-environment']);
   });
 
   it('accepts api_key as an alias of apikey', () => {

@@ -7,6 +7,12 @@ export interface ConnectorModule<S extends SettingsSchema = SettingsSchema> {
   readonly settings: S;
   /** Builds the connector from the loaded configuration. */
   create(config: LoadedConfig<S>): SourceConnector | Promise<SourceConnector>;
+  /**
+   * Secret values the configuration does not declare (e.g. one read from an environment
+   * variable whose name is a setting), redacted like `core.secrets` by `danube-connect run`
+   * and `runConnector`: logs, `/status`, `/readyz`, the final error line.
+   */
+  secrets?(config: LoadedConfig<S>): Iterable<string>;
 }
 
 /**
@@ -16,8 +22,10 @@ export interface ConnectorModule<S extends SettingsSchema = SettingsSchema> {
  * @example
  * ```ts
  * export default defineConnector({
- *   settings: z.object({ counter: z.object({ topic: z.string() }) }),
+ *   settings: z.object({ counter: z.object({ topic: z.string(), key_env: z.string() }) }),
  *   create: (config) => new CounterSource(config.counter),
+ *   // optional: values to redact that the configuration does not declare secret
+ *   secrets: (config) => [process.env[config.counter.key_env] ?? ''],
  * });
  * ```
  */
@@ -35,10 +43,22 @@ export function defineConnector<S extends SettingsSchema>(
   if (definition.settings === null || typeof definition.settings !== 'object') {
     throw new TypeError('defineConnector: settings must be a zod object schema');
   }
+  if (definition.secrets !== undefined && typeof definition.secrets !== 'function') {
+    throw new TypeError('defineConnector: secrets(config) must be a function returning strings');
+  }
   return Object.freeze({
     settings: definition.settings,
     create: definition.create.bind(definition),
+    ...(definition.secrets === undefined ? {} : { secrets: definition.secrets.bind(definition) }),
   });
+}
+
+/** The extra secrets a connector module declares for `config` (none without a `secrets` hook). */
+export function moduleSecrets<S extends SettingsSchema>(
+  module: ConnectorModule<S>,
+  config: LoadedConfig<S>,
+): string[] {
+  return [...(module.secrets?.(config) ?? [])].filter((secret) => secret !== '');
 }
 
 /** Whether `value` looks like a module made by {@link defineConnector}. */

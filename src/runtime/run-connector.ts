@@ -1,6 +1,6 @@
 import { loadConfig, type LoadConfigOptions } from '../config/load.js';
 import type { SettingsSchema } from '../config/parse.js';
-import type { ConnectorModule } from '../connector/define-connector.js';
+import { moduleSecrets, type ConnectorModule } from '../connector/define-connector.js';
 import { SourceRuntime, type RunOptions, type SourceRuntimeOptions } from './source-runtime.js';
 
 /** Options of {@link runConnector}: where the config comes from, and how to run. */
@@ -12,7 +12,7 @@ export interface RunConnectorOptions extends LoadConfigOptions, RunOptions {
 /**
  * Starts a connector module programmatically, as `danube-connect run <module>` does: loads
  * the TOML (`path` or `CONNECTOR_CONFIG_PATH`) with the module's settings schema, creates
- * the connector and runs it until stopped.
+ * the connector and runs it until stopped, redacting the module's `secrets` too.
  *
  * @example
  * ```ts
@@ -31,5 +31,6 @@ export async function runConnector<S extends SettingsSchema>(
     ...(signal === undefined ? {} : { signal }),
     ...(handleSignals === undefined ? {} : { handleSignals }),
   };
-  await new SourceRuntime(connector, config.core, runtime).run(run);
+  const secrets = [...(runtime?.secrets ?? []), ...moduleSecrets(module, config)];
+  await new SourceRuntime(connector, config.core, { ...runtime, secrets }).run(run);
 }

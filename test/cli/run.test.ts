@@ -13,6 +13,8 @@ const MODULE = 'test/fixtures/cli/counter-connector.ts';
 const TOPIC = '/default/counter';
 const TOKEN = 'eyJhbGciOiJIUzI1NiJ9.dGVzdA.TOKEN-s3cr3t-0001';
 const API_KEY = 'sk-live-API-KEY-0002';
+/** Known to the connector module's `secrets` hook only, not to the configuration. */
+const SIGNING_KEY = 'whsec-SIGNING-KEY-0003';
 
 let dir: string;
 const brokers: EmbeddedBroker[] = [];
@@ -193,7 +195,7 @@ describe('danube-connect run', { timeout: 180_000 }, () => {
     expect(cli.output()).not.toContain(TOKEN);
   });
 
-  it('exits 1 after a fatal connector error, the declared secret redacted everywhere', async () => {
+  it('exits 1 after a fatal connector error, declared and module secrets redacted everywhere', async () => {
     const broker = await startBroker();
     brokers.push(broker);
     writeFileSync(file('fatal'), '');
@@ -205,13 +207,16 @@ describe('danube-connect run', { timeout: 180_000 }, () => {
       '[counter]',
       `topic = "${TOPIC}"`,
       `fatal_file = "${file('fatal')}"`,
+      'signing_key_env = "COUNTER_SIGNING_KEY"',
     ]);
-    const cli = run(configFile, { COUNTER_API_KEY: API_KEY });
+    const cli = run(configFile, { COUNTER_API_KEY: API_KEY, COUNTER_SIGNING_KEY: SIGNING_KEY });
     expect(await cli.exited).toBe(1);
+    const redacted = 'upstream refused api key [REDACTED] (signing key [REDACTED])';
     expect(cli.stderr.lines).toContain(
-      'danube-connect run: stopped on a fatal error: ConnectorError: upstream refused api key [REDACTED]',
+      `danube-connect run: stopped on a fatal error: ConnectorError: ${redacted}`,
     );
-    expect(cli.stdout.lines.join('\n')).toContain('upstream refused api key [REDACTED]');
+    expect(cli.stdout.lines.join('\n')).toContain(redacted);
     expect(cli.output()).not.toContain(API_KEY);
+    expect(cli.output()).not.toContain(SIGNING_KEY);
   });
 });

@@ -1,4 +1,5 @@
 import { ConfigError, formatProblem, loadConfig } from '../../config/index.js';
+import { moduleSecrets } from '../../connector/define-connector.js';
 import { redactSecrets } from '../../observability/redact.js';
 import { SourceRuntime } from '../../runtime/source-runtime.js';
 import { UsageError, parseCommandArgs, stringOption } from '../args.js';
@@ -68,10 +69,12 @@ export const runCommand: Command = {
       return EXIT.USAGE;
     }
 
-    const secrets = config.core.secrets;
+    let secrets = config.core.secrets;
     try {
+      const extraSecrets = moduleSecrets(module, config);
+      secrets = [...secrets, ...extraSecrets];
       const connector = await module.create(config);
-      await new SourceRuntime(connector, config.core).run({
+      await new SourceRuntime(connector, config.core, { secrets: extraSecrets }).run({
         signal: io.signal,
         handleSignals: false,
       });
