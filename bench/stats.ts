@@ -42,3 +42,19 @@ export async function measureThroughput(
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   return { messages, seconds: round(seconds, 3), msgs_per_s: round(messages / seconds, 0) };
 }
+
+/**
+ * Runs `send(i)` for i = 0 … count − 1 with at most `inflight` calls outstanding: each of
+ * `inflight` workers takes the next index as soon as its previous call settled.
+ */
+export async function sendWithInflight(
+  count: number,
+  inflight: number,
+  send: (index: number) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < count) await send(next++);
+  };
+  await Promise.all(Array.from({ length: Math.min(inflight, count) }, worker));
+}

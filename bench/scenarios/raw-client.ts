@@ -1,6 +1,6 @@
 import { benchRecord } from '../record.js';
 import { connectClient, schemaProducer, type BenchContext } from '../context.js';
-import { latencySummary, measureThroughput, type Throughput } from '../stats.js';
+import { latencySummary, measureThroughput, sendWithInflight, type Throughput } from '../stats.js';
 
 /** Throughput and per-send latency of a scenario. */
 export type MeasuredRun = Throughput & { latency: ReturnType<typeof latencySummary> };
@@ -20,20 +20,14 @@ export async function rawClientPublish(
     const topic = ctx.topic(`raw-${inflight}`);
     const { producer, codec } = await schemaProducer(client, topic, 0, `bench-raw-${inflight}`);
     const latencies: bigint[] = [];
-    const publish = async (count: number, record: boolean): Promise<void> => {
-      let next = 0;
-      const worker = async (): Promise<void> => {
-        while (next < count) {
-          const id = next++;
-          const started = process.hrtime.bigint();
-          await producer.send(codec.encode({ kind: 'json', value: benchRecord(id) }), {
-            key: `device-${id % 64}`,
-          });
-          if (record) latencies.push(process.hrtime.bigint() - started);
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(inflight, count) }, worker));
-    };
+    const publish = (count: number, record: boolean): Promise<void> =>
+      sendWithInflight(count, inflight, async (id) => {
+        const started = process.hrtime.bigint();
+        await producer.send(codec.encode({ kind: 'json', value: benchRecord(id) }), {
+          key: `device-${id % 64}`,
+        });
+        if (record) latencies.push(process.hrtime.bigint() - started);
+      });
     await publish(ctx.counts.warmup, false);
     const throughput = await measureThroughput(messages, () => publish(messages, true));
     return { ...throughput, latency: latencySummary(latencies) };

@@ -5,7 +5,7 @@ import { danubeServices } from '../../src/client/proto.js';
 import type { MessageResponseMsg, StreamMessageMsg } from '../../src/client/wire.js';
 import { typeScriptSourceExecArgv } from '../../src/testing/broker/ts-source-loader.js';
 import { benchRecord } from '../record.js';
-import { measureThroughput, type Throughput } from '../stats.js';
+import { measureThroughput, sendWithInflight, type Throughput } from '../stats.js';
 
 /** A bare gRPC server in a child process and a plain grpc-js client connected to it. */
 interface TransportPair {
@@ -80,18 +80,10 @@ export async function transportCeiling(counts: {
       subscription_name: '',
       attributes: {},
     });
-    const run = (inflight: number, messages: number): Promise<Throughput> => {
-      let next = 0;
-      const worker = async (): Promise<void> => {
-        while (next < messages) {
-          next += 1;
-          await pair.send(message());
-        }
-      };
-      return measureThroughput(messages, () =>
-        Promise.all(Array.from({ length: inflight }, worker)).then(() => undefined),
+    const run = (inflight: number, messages: number): Promise<Throughput> =>
+      measureThroughput(messages, () =>
+        sendWithInflight(messages, inflight, () => pair.send(message())),
       );
-    };
     await run(8, Math.min(2_000, counts.inflight));
     return {
       inflight_1: await run(1, counts.serial),
