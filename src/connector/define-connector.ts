@@ -53,12 +53,15 @@ export function defineConnector<S extends SettingsSchema>(
   });
 }
 
-/** The extra secrets a connector module declares for `config` (none without a `secrets` hook). */
+/**
+ * The extra secrets a connector module declares for `config` (none without a `secrets`
+ * hook); empty values are ignored by the redactor.
+ */
 export function moduleSecrets<S extends SettingsSchema>(
   module: ConnectorModule<S>,
   config: LoadedConfig<S>,
 ): string[] {
-  return [...(module.secrets?.(config) ?? [])].filter((secret) => secret !== '');
+  return [...(module.secrets?.(config) ?? [])];
 }
 
 /** Whether `value` looks like a module made by {@link defineConnector}. */
