@@ -168,7 +168,7 @@ afterAll(async () => {
 });
 
 describe('the npm package', () => {
-  it('ships dist, the protocol files, README.md and package.json, and no sources', () => {
+  it('ships dist, the protocol files, README, LICENSE, CHANGELOG and package.json, and no sources', () => {
     expect(files).toContain('package.json');
     expect(files).toContain('README.md');
     expect(files).toEqual(
@@ -185,7 +185,7 @@ describe('the npm package', () => {
       ]),
     );
     const outside = files.filter((f) => !f.startsWith('dist/') && !/^proto\/[^/]+\.proto$/.test(f));
-    expect(outside.sort()).toEqual(['README.md', 'package.json']);
+    expect(outside.sort()).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'package.json']);
     const typescriptSources = files.filter(
       (f) => /\.(c|m)?ts$/.test(f) && !/\.d\.(c|m)?ts$/.test(f),
     );
