@@ -19,6 +19,8 @@
  * ```
  * @module
  */
+export { DanubeConnectError, isDanubeConnectError } from './errors.js';
+export type { ErrorKind, ErrorContext, DanubeConnectErrorOptions } from './errors.js';
 export * from './connector/index.js';
 export {
   SourceRuntime,

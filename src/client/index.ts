@@ -34,6 +34,8 @@ export type {
 } from './schema-registry.js';
 export { unwrapSchemaDefinition } from './schema-definition.js';
 export type { TopicLookupResult } from './discovery.js';
+export { DanubeConnectError, isDanubeConnectError } from '../errors.js';
+export type { ErrorKind, ErrorContext, DanubeConnectErrorOptions } from '../errors.js';
 export { DanubeError, isRetryableCode } from './errors.js';
 export type { DanubeErrorKind, DanubeErrorOptions } from './errors.js';
 export { fnv1a64, partitionForKey, partitionTopicName } from './routing.js';
