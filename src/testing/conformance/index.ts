@@ -3,7 +3,7 @@
  * @module
  */
 export { checkConnectorConformance } from './check.js';
-export type { ConformanceOptions, ConformanceTimeouts, EmitContext } from './check.js';
+export type { ConformanceOptions, ConformanceTimeouts, EmitContext } from './options.js';
 export { ConformanceError, CONFORMANCE_PROPERTIES, formatConformanceReport } from './errors.js';
 export type {
   ConformanceProperty,

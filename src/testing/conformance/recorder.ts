@@ -1,57 +1,22 @@
 import { EventEmitter } from 'node:events';
 import { toEnvelope, type Envelopeish } from '../../connector/envelope.js';
 import type { Offset } from '../../connector/offset.js';
-import type { ProducerConfig } from '../../connector/producer-config.js';
 import type { SourceRecord } from '../../connector/record.js';
-import type { DeliveryReceipt, DeliveryResult, SourceSender } from '../../connector/sender.js';
+import type { DeliveryReceipt, SourceSender } from '../../connector/sender.js';
 import type { SourceConnector } from '../../connector/source-connector.js';
 import type { StoredMessage } from '../broker/types.js';
+import {
+  describeHandOver,
+  droppedByPolicy,
+  expectedIn,
+  isStoredIn,
+  startedIn,
+  type CallEvent,
+  type CommitCall,
+  type HandOver,
+  type LifecycleCall,
+} from './evidence.js';
 import type { Fingerprints } from './fingerprint.js';
-
-/** A connector method the kit watches. */
-export type LifecycleCall =
-  | 'initialize'
-  | 'producerConfigs'
-  | 'poll'
-  | 'startStreaming'
-  | 'commit'
-  | 'shutdown'
-  | 'healthCheck';
-
-/** One method call starting or ending. */
-export interface CallEvent {
-  round: number;
-  call: LifecycleCall;
-  phase: 'start' | 'end';
-  /** Id pairing a start with its end. */
-  id: number;
-  error?: string;
-}
-
-/** One record the connector handed over (poll result or `send`). */
-export interface HandOver {
-  index: number;
-  round: number;
-  record: SourceRecord;
-  offset: Offset | undefined;
-  fingerprint: string;
-  /** How many handed-over records with this fingerprint came before, plus one. */
-  ordinal: number;
-  via: 'poll' | 'send';
-  /** `false` when `send` refused it (runtime stopping): not expected at the broker. */
-  accepted: boolean | undefined;
-  /** How its receipt settled (streaming only). */
-  result?: DeliveryResult | Error;
-  /** Covered by a commit. */
-  committed: boolean;
-}
-
-/** One `commit` call and what was wrong with it when it was made. */
-export interface CommitCall {
-  round: number;
-  offsets: Offset[];
-  problems: string[];
-}
 
 const WATCHED: ReadonlySet<PropertyKey> = new Set<LifecycleCall>([
   'initialize',
@@ -75,8 +40,11 @@ export class ConnectorRecorder extends EventEmitter {
   readonly commits: CommitCall[] = [];
   /** What `producerConfigs()` returned, per round. */
   readonly producerConfigs = new Map<number, unknown>();
+  /** Every message the broker stored, in order. */
+  readonly stored: StoredMessage[] = [];
+  /** Per fingerprint, the topic (with partition) of each stored copy. */
+  readonly storedTopics = new Map<string, string[]>();
   readonly #fingerprints: Fingerprints;
-  readonly #storedCounts = new Map<string, number>();
   readonly #seenCounts = new Map<string, number>();
   readonly #lastCommitted = new Map<string, number>();
   readonly #onProducerConfigs: (configs: unknown) => void;
@@ -90,25 +58,28 @@ export class ConnectorRecorder extends EventEmitter {
   }
 
   /** Feeds a message the broker stored. */
-  stored(message: StoredMessage): void {
+  onStored(message: StoredMessage): void {
+    this.stored.push(message);
     const fp = this.#fingerprints.ofStored(message);
-    this.#storedCounts.set(fp, (this.#storedCounts.get(fp) ?? 0) + 1);
+    const topics = this.storedTopics.get(fp);
+    if (topics === undefined) this.storedTopics.set(fp, [message.topic]);
+    else topics.push(message.topic);
     this.emit('change');
   }
 
   /** Whether the broker holds this handed-over record (with its key and attributes). */
   isStored(entry: HandOver): boolean {
-    return (this.#storedCounts.get(entry.fingerprint) ?? 0) >= entry.ordinal;
+    return isStoredIn(this.storedTopics, entry);
   }
 
   /** Handed-over records of `round` the runtime accepted (or may still accept). */
   expected(round: number): HandOver[] {
-    return this.handOvers.filter((h) => h.round === round && h.accepted !== false);
+    return expectedIn(this.handOvers, round);
   }
 
   /** The started calls of `round` of one kind. */
   started(round: number, call: LifecycleCall): CallEvent[] {
-    return this.calls.filter((c) => c.round === round && c.call === call && c.phase === 'start');
+    return startedIn(this.calls, round, call);
   }
 
   /** A proxy of `connector` that records everything and otherwise behaves as it. */
@@ -284,26 +255,6 @@ export class ConnectorRecorder extends EventEmitter {
   }
 }
 
-/** Whether the failure policy settled it without publishing (skip / dead-letter). */
-export function droppedByPolicy(entry: HandOver): boolean {
-  const result = entry.result;
-  return result !== undefined && !(result instanceof Error) && result.status !== 'published';
-}
-
-/** A short description of a handed-over record, for examples. */
-export function describeHandOver(entry: HandOver): string {
-  const { record } = entry;
-  const parts = [`record #${entry.index} for ${record.topic}`];
-  if (entry.offset !== undefined) parts.push(`offset ${entry.offset.toString()}`);
-  if (record.key !== undefined) parts.push(`key ${JSON.stringify(record.key)}`);
-  return parts.join(', ');
-}
-
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-/** Type guard for what `producerConfigs()` should return. */
-export function isProducerConfigList(value: unknown): value is ProducerConfig[] {
-  return Array.isArray(value);
 }
