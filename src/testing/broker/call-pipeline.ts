@@ -1,5 +1,6 @@
 import {
   status,
+  type Deadline,
   type Metadata,
   type sendUnaryData,
   type ServerUnaryCall,
@@ -31,16 +32,29 @@ function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
+/** What the pipeline reads of a call, unary or streaming. */
+interface AdmittedCall {
+  request: unknown;
+  metadata: Metadata;
+  getDeadline(): Deadline;
+}
+
+/** Milliseconds left of a call's deadline; undefined when the client set none. */
+function remainingMs(deadline: Deadline): number | undefined {
+  const at = deadline instanceof Date ? deadline.getTime() : deadline;
+  return Number.isFinite(at) ? Math.max(0, at - Date.now()) : undefined;
+}
+
 /** Checks what every call goes through before its handler: token, size, latency, faults. */
 async function admit(
   core: BrokerCore,
   method: BrokerMethod,
-  request: unknown,
-  metadata: Metadata,
+  call: AdmittedCall,
   wireSize: number | undefined,
 ): Promise<void> {
+  const { request, metadata } = call;
   core.stats.calls[method] = (core.stats.calls[method] ?? 0) + 1;
-  core.events.emit('call', { method, request });
+  core.events.emit('call', { method, request, timeoutMs: remainingMs(call.getDeadline()) });
   if (core.requireToken !== undefined) {
     const [auth] = metadata.get('authorization');
     if (auth !== `Bearer ${core.requireToken}`) {
@@ -91,7 +105,7 @@ export function unary<Req, Res>(
       else respond();
     };
     const run = async (): Promise<Res> => {
-      await admit(core, method, call.request, call.metadata, options.wireSize?.(call.request));
+      await admit(core, method, call, options.wireSize?.(call.request));
       return handler(call.request, call);
     };
     run().then(
@@ -108,7 +122,7 @@ export function serverStream<Req, Res>(
   handler: (call: ServerWritableStream<Req, Res>) => void,
 ): handleServerStreamingCall<Req, Res> {
   return (call: ServerWritableStream<Req, Res>) => {
-    admit(core, method, call.request, call.metadata, undefined).then(
+    admit(core, method, call, undefined).then(
       () => {
         try {
           handler(call);

@@ -19,6 +19,7 @@ export interface StatsCounters {
   storedThenFailed: number;
   validationWarnings: number;
   injectedFailures: number;
+  connections: number;
 }
 
 /**
@@ -44,6 +45,7 @@ export class BrokerCore {
     storedThenFailed: 0,
     validationWarnings: 0,
     injectedFailures: 0,
+    connections: 0,
   };
   /** This broker's URL (`http://host:port`), set once bound. */
   url = '';
@@ -85,6 +87,7 @@ export class BrokerCore {
       storedThenFailed: 0,
       validationWarnings: 0,
       injectedFailures: 0,
+      connections: 0,
     });
   }
 

@@ -19,6 +19,8 @@ import type {
 } from './types.js';
 
 const DEFAULT_WAIT_MS = 10_000;
+/** How long {@link EmbeddedBroker.drain} lets calls in progress finish before cutting them. */
+const DRAIN_GRACE_MS = 30_000;
 
 function credentials(options: BrokerOptions): ServerCredentials {
   const tls = options.tls;
@@ -115,6 +117,7 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
     if (this.closed) throw new Error('the embedded broker is closed');
     if (this.listener) return;
     const listener = createServer((socket) => {
+      this.core.stats.connections += 1;
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
       this.injector.injectConnection(socket);
@@ -151,6 +154,20 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
     await Promise.all([closing, ...sockets]);
     // let in-process clients notice the dropped connections before anything else happens
     await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+
+  /**
+   * Sends HTTP/2 GOAWAY on every open connection, as a broker shutting down gracefully or
+   * a proxy draining connections does: calls in progress finish (within 30 s), new calls
+   * need a new connection, which the broker accepts as usual. Resolves once the drained
+   * connections are closed.
+   */
+  async drain(): Promise<void> {
+    const closed = [...this.sockets].map(
+      (socket) => new Promise<void>((resolve) => socket.once('close', () => resolve())),
+    );
+    this.injector.drain(DRAIN_GRACE_MS);
+    await Promise.all(closed);
   }
 
   /** Serves again on the same port after {@link goDown}. */

@@ -122,6 +122,8 @@ export interface BrokerStats {
   validationWarnings: number;
   /** Calls failed by {@link BrokerFaults.failNext}. */
   injectedFailures: number;
+  /** Connections accepted (a client reconnecting after a drop or a GOAWAY counts again). */
+  connections: number;
 }
 
 /** Payload of the `'call'` event. */
@@ -129,6 +131,8 @@ export interface BrokerCallEvent {
   method: BrokerMethod;
   /** The request as decoded (snake_case proto-loader shape). */
   request: unknown;
+  /** What was left of the call's deadline (`grpc-timeout`) when it arrived, in ms; undefined without one. */
+  timeoutMs: number | undefined;
 }
 
 /** Events of the {@link EmbeddedBroker} (`broker.on(name, listener)`). */
