@@ -71,6 +71,8 @@ export class DanubeClient {
           )
         : grpc.credentials.createInsecure(),
       token: options.token,
+      keepaliveIntervalMs: options.keepaliveIntervalMs ?? CLIENT_DEFAULTS.keepaliveIntervalMs,
+      keepaliveTimeoutMs: options.keepaliveTimeoutMs ?? CLIENT_DEFAULTS.keepaliveTimeoutMs,
     });
     this.discovery = new TopicDiscovery(
       this.connections,
@@ -212,7 +214,13 @@ function validate(options: DanubeClientOptions): BrokerEndpoint {
       { kind: 'config', retryable: false },
     );
   }
-  for (const key of ['connectTimeoutMs', 'requestTimeoutMs', 'healthCheckIntervalMs'] as const) {
+  for (const key of [
+    'connectTimeoutMs',
+    'requestTimeoutMs',
+    'healthCheckIntervalMs',
+    'keepaliveIntervalMs',
+    'keepaliveTimeoutMs',
+  ] as const) {
     const value = options[key];
     if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
       throw new DanubeError(`${key} must be a positive number of ms, got ${value}`, {

@@ -30,25 +30,31 @@ export interface BrokerConnectionsOptions {
   secure: boolean;
   credentials: grpc.ChannelCredentials;
   token?: string | undefined;
+  /** HTTP/2 PING interval while calls are in flight. */
+  keepaliveIntervalMs: number;
+  /** How long a PING may go unanswered before the connection counts as dead. */
+  keepaliveTimeoutMs: number;
 }
 
 /**
  * Channel options for every broker connection: reconnect quickly after a broker restart
- * (grpc-js backs off up to 120 s by default) and keep idle connections alive. grpc-js's own
- * retry layer and channelz call tracking are off: retries belong to this client and the
- * runtime, and both cost CPU on every call (about 5 % of the send path).
+ * (grpc-js backs off up to 120 s by default) and detect dead connections with keepalive
+ * pings. grpc-js's own retry layer and channelz call tracking are off: retries belong to
+ * this client and the runtime, and both cost CPU on every call (about 5 % of the send path).
  */
-const CHANNEL_OPTIONS: grpc.ChannelOptions = {
-  'grpc.enable_retries': 0,
-  'grpc.enable_channelz': 0,
-  'grpc.initial_reconnect_backoff_ms': 100,
-  'grpc.min_reconnect_backoff_ms': 100,
-  'grpc.max_reconnect_backoff_ms': 1_000,
-  'grpc.keepalive_time_ms': 30_000,
-  'grpc.keepalive_timeout_ms': 10_000,
-  'grpc.max_receive_message_length': -1,
-  'grpc.max_send_message_length': -1,
-};
+function channelOptions(options: BrokerConnectionsOptions): grpc.ChannelOptions {
+  return {
+    'grpc.enable_retries': 0,
+    'grpc.enable_channelz': 0,
+    'grpc.initial_reconnect_backoff_ms': 100,
+    'grpc.min_reconnect_backoff_ms': 100,
+    'grpc.max_reconnect_backoff_ms': 1_000,
+    'grpc.keepalive_time_ms': options.keepaliveIntervalMs,
+    'grpc.keepalive_timeout_ms': options.keepaliveTimeoutMs,
+    'grpc.max_receive_message_length': -1,
+    'grpc.max_send_message_length': -1,
+  };
+}
 
 type Cancellable = { cancel(): void };
 
@@ -184,7 +190,7 @@ export class BrokerConnections {
     }
     let channel = this.channels.get(address);
     if (!channel) {
-      channel = new grpc.Client(address, this.options.credentials, CHANNEL_OPTIONS);
+      channel = new grpc.Client(address, this.options.credentials, channelOptions(this.options));
       this.channels.set(address, channel);
     }
     return channel;

@@ -55,6 +55,17 @@ export interface DanubeClientOptions {
   retry?: RetryOptions | false;
   /** Producer HealthCheck polling interval. Default 5 000 ms. */
   healthCheckIntervalMs?: number;
+  /**
+   * While calls are in flight, an HTTP/2 PING goes to the broker after this much silence on
+   * the connection. Default 30 000 ms.
+   */
+  keepaliveIntervalMs?: number;
+  /**
+   * A connection whose PING is not answered within this time counts as dead (a crashed
+   * host, a dropped NAT entry): its calls fail with UNAVAILABLE and the next call dials
+   * again. Default 10 000 ms.
+   */
+  keepaliveTimeoutMs?: number;
   /** Where the client logs recreations and retries; silent when absent. */
   logger?: ClientLogger;
 }
@@ -76,6 +87,8 @@ export const CLIENT_DEFAULTS = {
   connectTimeoutMs: 10_000,
   requestTimeoutMs: 10_000,
   healthCheckIntervalMs: 5_000,
+  keepaliveIntervalMs: 30_000,
+  keepaliveTimeoutMs: 10_000,
 } as const;
 
 /** Fills the defaults of a retry option; `false` becomes a policy of zero retries. */

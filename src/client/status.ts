@@ -35,13 +35,34 @@ export function namespaceOf(topic: string): string {
   return topic.split('/').filter((part) => part !== '')[0] ?? topic;
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+const PERCENT_RUN = /(?:%[0-9A-Fa-f]{2})+/g;
+
+/**
+ * Decodes a `grpc-message` value: runs of `%XX` are the bytes of UTF-8 text, everything else
+ * is taken as is, including a `%` not followed by two hex digits and a run that is not UTF-8.
+ * Servers encode differently (tonic encodes `#` and `?` but older releases leave `%` alone;
+ * grpc-js uses `encodeURI`), and grpc-js's own `decodeURI` leaves `%23` / `%3F` encoded or
+ * gives up on a stray `%`: decoding what reaches us once more repairs all of them.
+ */
+export function decodeGrpcMessage(raw: string): string {
+  if (!raw.includes('%')) return raw;
+  return raw.replace(PERCENT_RUN, (run) => {
+    try {
+      return UTF8.decode(Buffer.from(run.replaceAll('%', ''), 'hex'));
+    } catch {
+      return run;
+    }
+  });
+}
+
 /**
  * Turns a failed gRPC call into a {@link DanubeError} whose kind and retryable flag follow
  * the broker's status codes (see the protocol facts).
  */
 export function errorFromStatus(error: ServiceError, context: CallContext): DanubeError {
   const code = error.code;
-  const details = error.details || error.message;
+  const details = decodeGrpcMessage(error.details || error.message);
   const where = describe(context);
   const base = {
     code,
