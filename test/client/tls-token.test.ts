@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { status } from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DanubeClient } from '../../src/client/index.js';
 import { startBroker, type EmbeddedBroker } from '../../src/testing/index.js';
@@ -50,5 +51,53 @@ describe('TLS and token authentication', () => {
     expect(error).toMatchObject({ kind: 'config', retryable: false });
     expect(error.message).toMatch(/UNAUTHENTICATED/);
     expect(broker.stats().calls.CreateProducer ?? 0).toBeLessThanOrEqual(1);
+  });
+
+  describe('mutual TLS', () => {
+    const mtlsBroker = (): Promise<EmbeddedBroker> =>
+      startBroker({
+        tls: {
+          cert: tlsFile('server.pem'),
+          key: tlsFile('server.key'),
+          ca: tlsFile('client-ca.pem'),
+          requireClientCert: true,
+        },
+        requireToken: 'secret-jwt',
+      });
+
+    it('publishes with a client certificate and a token the broker both requires', async () => {
+      broker = await mtlsBroker();
+      client = await DanubeClient.connect({
+        serviceUrl: broker.url,
+        token: 'secret-jwt',
+        tls: { ca: tlsFile('ca.pem'), cert: tlsFile('client.pem'), key: tlsFile('client.key') },
+        retry: FAST_RETRY,
+      });
+      const topic = uniqueTopic('default', 'mtls');
+      const producer = await client.createProducer({ topic, name: 'mutual' });
+      await producer.send(Buffer.from('both ways'));
+      expect(broker.messages(topic).map((m) => m.payload.toString())).toEqual(['both ways']);
+    });
+
+    it.each([
+      ['without a client certificate', {}],
+      [
+        'with a certificate the broker does not trust',
+        { cert: tlsFile('stranger.pem'), key: tlsFile('stranger.key') },
+      ],
+    ])('is refused %s, as unavailable, before any call reaches the broker', async (_, own) => {
+      broker = await mtlsBroker();
+      client = await DanubeClient.connect({
+        serviceUrl: broker.url,
+        token: 'secret-jwt',
+        tls: { ca: tlsFile('ca.pem'), ...own },
+        retry: false,
+      });
+      const error = await danubeErrorOf(
+        client.createProducer({ topic: uniqueTopic('default', 'mtls'), name: 'refused' }),
+      );
+      expect(error).toMatchObject({ kind: 'unavailable', code: status.UNAVAILABLE });
+      expect(broker.stats().calls).toEqual({});
+    });
   });
 });
