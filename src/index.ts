@@ -56,7 +56,6 @@ export type {
   SchemaMapping,
   DanubeSettings,
   FailurePolicy,
-  LogLevel,
   WireFormat,
   VersionStrategy,
   SchemaTypeName,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseLogFilter } from '../observability/log-filter.js';
 import type {
   ConnectorConfig,
   DanubeSettings,
@@ -75,9 +76,23 @@ const processingSchema = z
       'Port of the HTTP server with /metrics, /healthz, /readyz and /status (0 = any free port).',
     ),
     log_level: z
-      .enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])
+      .string()
+      .check((ctx) => {
+        try {
+          parseLogFilter(ctx.value);
+        } catch (error) {
+          ctx.issues.push({
+            code: 'custom',
+            message: `expected a level or Rust env-filter directives: ${(error as Error).message}`,
+            input: ctx.value,
+          });
+        }
+      })
       .default('info')
-      .meta({ description: 'Log level of the runtime logger.' }),
+      .meta({
+        description:
+          'Log level (trace, debug, info, warn, error, off), or Rust env-filter directives giving components their own level: "info,pipeline=debug". LOG_LEVEL, then RUST_LOG, override it.',
+      }),
     health_check_interval_ms: int(
       1,
       undefined,

@@ -31,7 +31,6 @@ export type {
   ConnectorConfig,
   DanubeSettings,
   FailurePolicy,
-  LogLevel,
   ProcessingSettings,
   RetrySettings,
   SchemaMapping,

@@ -25,16 +25,14 @@ export type WireFormat = 'default' | 'binary';
 /** What the runtime does with a record that finally failed to publish. */
 export type FailurePolicy = 'fail' | 'skip' | 'dead_letter';
 
-/** Log levels accepted by `processing.log_level`. */
-export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
-
 /** `[processing]`: batching, polling, concurrency, observability and failure handling. */
 export interface ProcessingSettings {
   batch_size: number;
   batch_timeout_ms: number;
   poll_interval_ms: number;
   metrics_port: number;
-  log_level: LogLevel;
+  /** A level (`info`) or Rust env-filter directives (`info,mqtt=debug`). */
+  log_level: string;
   health_check_interval_ms: number;
   health_check_failure_threshold: number;
   max_inflight_per_partition: number;

@@ -33,9 +33,11 @@ export {
 } from './state.js';
 export { startHttpServer, type HttpServer, type HttpServerOptions } from './http-server.js';
 export {
-  LOG_LEVELS,
   createLogger,
-  resolveLogLevel,
+  resolveLogFilter,
+  type IgnoredLogFilter,
   type Logger,
   type LoggerOptions,
+  type ResolvedLogFilter,
 } from './logger.js';
+export { parseLogFilter, type LogFilter } from './log-filter.js';

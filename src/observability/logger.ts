@@ -1,24 +1,18 @@
 import { createRequire } from 'node:module';
-import { pino, type DestinationStream, type Level, type LevelWithSilent } from 'pino';
+import { pino, type DestinationStream } from 'pino';
+import { DEFAULT_LOG_LEVEL, parseLogFilter, targetLevel, type LogFilter } from './log-filter.js';
 import { SecretRedactor } from './redact.js';
 
 /** The logger type of the runtime and its components (pino). */
 export type Logger = pino.Logger;
 
-/** Levels accepted by `processing.log_level` and `LOG_LEVEL` (case-insensitive). */
-export const LOG_LEVELS: readonly LevelWithSilent[] = [
-  'trace',
-  'debug',
-  'info',
-  'warn',
-  'error',
-  'fatal',
-  'silent',
-];
-
 /** Options for {@link createLogger}. */
 export interface LoggerOptions {
-  /** Level from the config (`processing.log_level`); `LOG_LEVEL` overrides it. Default `info`. */
+  /**
+   * Filter from the config (`processing.log_level`): a level (`info`) or Rust env-filter
+   * directives (`info,mqtt=debug`, see {@link LogFilter}). `LOG_LEVEL`, then `RUST_LOG`,
+   * override it. Default `info`.
+   */
   level?: string;
   /** Secret values to replace with `[REDACTED]` in every line (values added later count too). */
   secrets?: Iterable<string> | SecretRedactor;
@@ -31,19 +25,48 @@ export interface LoggerOptions {
   pretty?: boolean | 'auto';
   /** `name` field of every line, e.g. the connector name. */
   name?: string;
-  /** Environment to read `LOG_LEVEL` from. Default `process.env`. */
+  /** Environment to read `LOG_LEVEL` and `RUST_LOG` from. Default `process.env`. */
   env?: NodeJS.ProcessEnv;
 }
 
+/** A filter from the environment that could not be used, and why. */
+export interface IgnoredLogFilter {
+  readonly variable: 'LOG_LEVEL' | 'RUST_LOG' | 'processing.log_level';
+  readonly value: string;
+  readonly reason: string;
+}
+
+/** The filter in force and the filters passed over because they were invalid. */
+export interface ResolvedLogFilter {
+  readonly filter: LogFilter;
+  /** Where the filter came from (`default` when nothing valid was set). */
+  readonly source: IgnoredLogFilter['variable'] | 'default';
+  readonly ignored: readonly IgnoredLogFilter[];
+}
+
 /**
- * The effective level: `LOG_LEVEL` when set to a valid level, else the configured level,
- * else `info`. Case-insensitive; `warning` is accepted for `warn`.
+ * The effective filter, as the Rust runtime chooses it: `LOG_LEVEL` when set and valid, else
+ * `RUST_LOG` when set and valid, else the configured filter, else `info`.
  */
-export function resolveLogLevel(
+export function resolveLogFilter(
   configured?: string,
   env: NodeJS.ProcessEnv = process.env,
-): LevelWithSilent {
-  return parseLevel(env.LOG_LEVEL) ?? parseLevel(configured) ?? 'info';
+): ResolvedLogFilter {
+  const ignored: IgnoredLogFilter[] = [];
+  const candidates = [
+    ['LOG_LEVEL', env.LOG_LEVEL],
+    ['RUST_LOG', env.RUST_LOG],
+    ['processing.log_level', configured],
+  ] as const;
+  for (const [variable, value] of candidates) {
+    if (value === undefined || value.trim() === '') continue;
+    try {
+      return { filter: parseLogFilter(value), source: variable, ignored };
+    } catch (error) {
+      ignored.push({ variable, value, reason: (error as Error).message });
+    }
+  }
+  return { filter: { level: DEFAULT_LOG_LEVEL, targets: new Map() }, source: 'default', ignored };
 }
 
 /**
@@ -51,7 +74,9 @@ export function resolveLogLevel(
  * `[REDACTED]` in the final line — messages, bindings, nested objects, error messages,
  * stacks and causes alike — because scrubbing happens on the serialized text.
  *
- * Components log through children: `logger.child({ component: 'publisher' })`.
+ * Components log through children: `logger.child({ component: 'publisher' })`. A filter such
+ * as `info,publisher=debug` (in `processing.log_level`, `LOG_LEVEL` or `RUST_LOG`) gives such a
+ * child its own level.
  *
  * @example
  * ```ts
@@ -65,10 +90,11 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     options.secrets instanceof SecretRedactor
       ? options.secrets
       : new SecretRedactor(options.secrets ?? []);
-  const level = resolveLogLevel(options.level, env);
+  const { filter, ignored } = resolveLogFilter(options.level, env);
   const logger = pino(
     {
-      level,
+      level: filter.level,
+      ...(filter.targets.size === 0 ? {} : { onChild: applyTargetLevel(filter) }),
       ...(options.name === undefined ? {} : { name: options.name }),
       timestamp: pino.stdTimeFunctions.isoTime,
       serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
@@ -76,21 +102,21 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     },
     destinationFor(options),
   );
-  if (env.LOG_LEVEL !== undefined && env.LOG_LEVEL !== '' && !parseLevel(env.LOG_LEVEL)) {
+  for (const { variable, value, reason } of ignored) {
     // error level so the mistake shows even when the configured level is `error`
-    logger.error(
-      { LOG_LEVEL: env.LOG_LEVEL, level },
-      `ignoring LOG_LEVEL: not one of ${LOG_LEVELS.join(', ')}`,
-    );
+    logger.error({ [variable]: value, level: filter.level }, `ignoring ${variable}: ${reason}`);
   }
   return logger;
 }
 
-function parseLevel(value: string | undefined): LevelWithSilent | undefined {
-  if (value === undefined) return undefined;
-  const lower = value.trim().toLowerCase();
-  const level = lower === 'warning' ? 'warn' : lower;
-  return (LOG_LEVELS as readonly string[]).includes(level) ? (level as Level) : undefined;
+/** Sets a new child's level from the filter's `target=level` directive for its component. */
+function applyTargetLevel(filter: LogFilter): (child: Logger) => void {
+  return (child) => {
+    const component: unknown = child.bindings().component;
+    if (typeof component !== 'string') return;
+    const level = targetLevel(filter, component);
+    if (level !== undefined) child.level = level;
+  };
 }
 
 function destinationFor(options: LoggerOptions): DestinationStream {

@@ -179,7 +179,12 @@ describe('bad configurations: one exact message each', () => {
     [
       'unknown log level',
       `${BASE}[processing]\nlog_level = "verbose"`,
-      'processing.log_level: expected one of "trace", "debug", "info", "warn", "error", "fatal", "silent"',
+      'processing.log_level: expected a level or Rust env-filter directives: "verbose" is not a level (trace, debug, info, warn, error, off); for a target write verbose=trace',
+    ],
+    [
+      'bad log filter directive',
+      `${BASE}[processing]\nlog_level = "info,poller=chatty"`,
+      'processing.log_level: expected a level or Rust env-filter directives: "poller=chatty": "chatty" is not a level (trace, debug, info, warn, error, off)',
     ],
     [
       'unknown failure policy',

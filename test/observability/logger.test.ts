@@ -4,7 +4,8 @@ import {
   SecretRedactor,
   createLogger,
   redactSecrets,
-  resolveLogLevel,
+  parseLogFilter,
+  resolveLogFilter,
 } from '../../src/observability/index.js';
 import { LogCapture } from './log-capture.js';
 
@@ -81,15 +82,80 @@ describe('createLogger', () => {
     expect(out.records()[0]?.msg).toBe(`value ${REDACTED} here`);
   });
 
-  it('takes LOG_LEVEL over the configured level, case-insensitively', () => {
-    expect(resolveLogLevel('info', { LOG_LEVEL: 'DEBUG' })).toBe('debug');
-    expect(resolveLogLevel('WARNING', {})).toBe('warn');
-    expect(resolveLogLevel(undefined, {})).toBe('info');
-    expect(resolveLogLevel('error', { LOG_LEVEL: 'loud' })).toBe('error');
+  it('takes LOG_LEVEL over RUST_LOG over the configured filter, case-insensitively', () => {
+    const level = (configured: string | undefined, env: NodeJS.ProcessEnv) =>
+      resolveLogFilter(configured, env).filter.level;
+    expect(level('info', { LOG_LEVEL: 'DEBUG', RUST_LOG: 'trace' })).toBe('debug');
+    expect(level('info', { RUST_LOG: 'warn' })).toBe('warn');
+    expect(level('INFO', {})).toBe('info');
+    expect(level('WARNING', {})).toBe('warn');
+    expect(level('off', {})).toBe('silent');
+    expect(level(undefined, {})).toBe('info');
+    expect(level('error', { LOG_LEVEL: 'loud' })).toBe('error');
+    expect(resolveLogFilter('error', { LOG_LEVEL: ' ', RUST_LOG: '' }).source).toBe(
+      'processing.log_level',
+    );
+  });
+
+  it('reports an invalid LOG_LEVEL or RUST_LOG and falls back to the next source', () => {
     const out = new LogCapture();
-    const logger = createLogger({ level: 'error', destination: out, env: { LOG_LEVEL: 'loud' } });
+    const logger = createLogger({
+      level: 'error',
+      destination: out,
+      env: { LOG_LEVEL: 'loud', RUST_LOG: 'info,x=noisy' },
+    });
     expect(logger.level).toBe('error');
-    expect(out.records()[0]?.msg).toMatch(/ignoring LOG_LEVEL/);
+    const messages = out.records().map((r) => r.msg);
+    expect(messages[0]).toMatch(
+      /^ignoring LOG_LEVEL: "loud" is not a level \(trace, debug, info, warn, error, off\); for a target write loud=trace$/,
+    );
+    expect(messages[1]).toMatch(/^ignoring RUST_LOG: "x=noisy": "noisy" is not a level/);
+  });
+
+  it('gives child loggers the level of the directive naming their component', () => {
+    const out = new LogCapture();
+    const logger = createLogger({
+      level: 'warn,pipeline=debug,client=error,mqtt::session=trace',
+      destination: out,
+      env: {},
+    });
+    expect(logger.level).toBe('warn');
+    logger.child({ component: 'pipeline' }).debug('pipeline debug');
+    logger.child({ component: 'client' }).warn('client warn (filtered)');
+    logger.child({ component: 'poller' }).info('poller info (filtered)');
+    logger.child({ component: 'poller' }).warn('poller warn');
+    logger.child({ component: 'mqtt::session' }).trace('session trace');
+    logger.child({ component: 'mqtt' }).info('mqtt info (filtered)');
+    logger.child({ component: 'pipeline' }).child({ topic: '/a/b' }).debug('grandchild debug');
+    expect(out.records().map((r) => r.msg)).toEqual([
+      'pipeline debug',
+      'poller warn',
+      'session trace',
+      'grandchild debug',
+    ]);
+  });
+});
+
+describe('parseLogFilter', () => {
+  it('reads Rust env-filter directives', () => {
+    expect(parseLogFilter('info')).toEqual({ level: 'info', targets: new Map() });
+    expect(parseLogFilter('INFO')).toEqual({ level: 'info', targets: new Map() });
+    expect(parseLogFilter(' info , my_connector=DEBUG ,')).toEqual({
+      level: 'info',
+      targets: new Map([['my_connector', 'debug']]),
+    });
+    expect(parseLogFilter('danube_connect_core::runtime=3,1')).toEqual({
+      level: 'error',
+      targets: new Map([['danube_connect_core::runtime', 'info']]),
+    });
+  });
+
+  it('refuses what it cannot honour, naming the directive', () => {
+    expect(() => parseLogFilter('')).toThrow(/no level given/);
+    expect(() => parseLogFilter('x=loud')).toThrow(/"x=loud": "loud" is not a level/);
+    expect(() => parseLogFilter('x[span{id=1}]=debug')).toThrow(/span and field filters/);
+    expect(() => parseLogFilter('my_connector')).toThrow(/for a target write my_connector=trace/);
+    expect(() => parseLogFilter('a b')).toThrow(/^"a b" is not a level \(trace[^;]*$/);
   });
 });
 
