@@ -56,6 +56,9 @@ function isIntegerSchema(inst: unknown): boolean {
   return (def.checks ?? []).some((check) => isIntegerSchema(check));
 }
 
+/** Message of a required key nobody set. */
+export const MISSING_KEY = 'required key missing';
+
 /**
  * Per-parse zod error map giving friendly, value-free messages. Messages set on a schema
  * (custom refinements, the version-strategy and protobuf messages) take precedence over it.
@@ -63,7 +66,7 @@ function isIntegerSchema(inst: unknown): boolean {
 export function friendlyMessage(issue: z.core.$ZodRawIssue): string | undefined {
   switch (issue.code) {
     case 'invalid_type':
-      if (issue.input === undefined) return 'required key missing';
+      if (issue.input === undefined) return MISSING_KEY;
       {
         const expected =
           issue.expected === 'number' && isIntegerSchema(issue.inst) ? 'int' : issue.expected;

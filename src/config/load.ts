@@ -7,27 +7,27 @@ import {
   type ConfigOptions,
   type LoadedConfig,
   type SettingsSchema,
+  configFromEnvironment,
   parseConfig,
 } from './parse.js';
 
 /** Options of {@link loadConfig}. */
 export interface LoadConfigOptions extends ConfigOptions {
-  /** The TOML file; default the `CONNECTOR_CONFIG_PATH` environment variable. */
+  /**
+   * The TOML file; default the `CONNECTOR_CONFIG_PATH` environment variable. With neither,
+   * the configuration comes from the environment alone.
+   */
   path?: string;
 }
 
 /** Settings of a connector without root keys of its own (validates the core only). */
 const noSettings = z.object({});
 
-function configPath(options: LoadConfigOptions): string {
+/** The file to read, or undefined for a configuration from the environment alone. */
+function configPath(options: LoadConfigOptions): string | undefined {
   const env = options.env ?? process.env;
   const file = options.path ?? env.CONNECTOR_CONFIG_PATH;
-  if (file === undefined || file === '') {
-    throw new ConfigError('', [
-      { path: '', message: 'no configuration file: pass a path or set CONNECTOR_CONFIG_PATH' },
-    ]);
-  }
-  return file;
+  return file === undefined || file === '' ? undefined : file;
 }
 
 function readProblem(file: string, error: unknown): ConfigError {
@@ -73,6 +73,11 @@ function parseFile<S extends SettingsSchema>(
  * `DANUBE_SERVICE_URL`, `CONNECTOR_NAME`, `DANUBE_TOKEN`, and the settings fields declared
  * with `.meta({ env })`. Nothing else comes from the environment.
  *
+ * Without a file (no `path`, `CONNECTOR_CONFIG_PATH` unset or empty) the configuration comes
+ * from those variables alone, every other key at its default, as Rust's
+ * `ConnectorConfig::from_env()`: `DANUBE_SERVICE_URL` and `CONNECTOR_NAME` are then required,
+ * and so are the connector's settings that have no default.
+ *
  * @example
  * ```ts
  * const settings = z.object({
@@ -87,13 +92,15 @@ function parseFile<S extends SettingsSchema>(
  * config.mqtt.routes[0]?.to;
  * ```
  * @throws ConfigError listing every problem of the file (unreadable file, malformed TOML,
- *   wrong types, missing keys, bad values; unknown keys too when `strict`).
+ *   wrong types, missing keys, bad values; unknown keys too when `strict`), or, without a
+ *   file, every key the environment leaves missing (`file` is then `''`).
  */
 export async function loadConfig<S extends SettingsSchema = typeof noSettings>(
   settings?: S,
   options: LoadConfigOptions = {},
 ): Promise<LoadedConfig<S>> {
   const file = configPath(options);
+  if (file === undefined) return configFromEnvironment(settings ?? (noSettings as S), options);
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -109,6 +116,7 @@ export function loadConfigSync<S extends SettingsSchema = typeof noSettings>(
   options: LoadConfigOptions = {},
 ): LoadedConfig<S> {
   const file = configPath(options);
+  if (file === undefined) return configFromEnvironment(settings ?? (noSettings as S), options);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

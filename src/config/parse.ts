@@ -1,9 +1,9 @@
 import { parse as parseToml, TomlError } from 'smol-toml';
 import type { z } from 'zod';
 import { CORE_KEYS, coreConfigSchema, coreShape } from './core-schema.js';
-import { applyEnvOverrides, envFields } from './env.js';
+import { applyEnvOverrides, envFields, type EnvField } from './env.js';
 import { ConfigError, type ConfigProblem, formatProblem } from './errors.js';
-import { friendlyMessage } from './issues.js';
+import { MISSING_KEY, friendlyMessage } from './issues.js';
 import { checkCoreRules } from './rules.js';
 import { redactSecrets } from '../observability/redact.js';
 import { collectSecrets } from './secrets.js';
@@ -64,6 +64,19 @@ function issueProblems(
     });
 }
 
+/** Adds to "required key missing" the variable that supplies the key, when there is one. */
+function variableHint(fields: readonly EnvField[]): (problem: ConfigProblem) => ConfigProblem {
+  const variables = new Map(fields.map((field) => [formatPath(field.path), field.env]));
+  return (problem) => {
+    const variable = variables.get(problem.path);
+    if (problem.message !== MISSING_KEY || variable === undefined) return problem;
+    return {
+      ...problem,
+      message: `${MISSING_KEY}: set ${variable}, or give a configuration file (CONNECTOR_CONFIG_PATH)`,
+    };
+  };
+}
+
 function tomlProblem(error: TomlError): ConfigProblem {
   // smol-toml's message embeds the offending lines, which may hold a secret: keep the reason.
   const firstLine = error.message.split('\n')[0] ?? '';
@@ -88,12 +101,6 @@ export function parseConfig<S extends SettingsSchema>(
   options: ParseConfigOptions = {},
 ): LoadedConfig<S> {
   const file = options.file ?? 'connector.toml';
-  const env = options.env ?? process.env;
-  const strict = options.strict ?? false;
-  const warn = options.warn ?? defaultWarn;
-  const settingsShape = checkSettingsShape(settings);
-  const rootShape: Record<string, AnySchema> = { ...coreShape, ...settingsShape };
-
   let root: Record<string, unknown>;
   try {
     root = parseToml(source);
@@ -101,8 +108,42 @@ export function parseConfig<S extends SettingsSchema>(
     if (error instanceof TomlError) throw new ConfigError(file, [tomlProblem(error)]);
     throw error;
   }
+  return validateConfig(root, settings, { ...options, file, fromEnvironment: false });
+}
 
-  const envSources = applyEnvOverrides(root, envFields(rootShape), env);
+/**
+ * The configuration from the environment alone, as Rust's `ConnectorConfig::from_env()`: the
+ * core keys with environment variables (`DANUBE_SERVICE_URL`, `CONNECTOR_NAME`,
+ * `DANUBE_TOKEN`) and the connector's declared variables, every other key at its default.
+ * A required key nothing supplies is reported with the variable that would.
+ */
+export function configFromEnvironment<S extends SettingsSchema>(
+  settings: S,
+  options: ConfigOptions & { configDir?: string } = {},
+): LoadedConfig<S> {
+  return validateConfig({}, settings, { ...options, file: '', fromEnvironment: true });
+}
+
+interface ValidateOptions extends ParseConfigOptions {
+  readonly file: string;
+  /** No file: a missing key's message names its variable. */
+  readonly fromEnvironment: boolean;
+}
+
+function validateConfig<S extends SettingsSchema>(
+  root: Record<string, unknown>,
+  settings: S,
+  options: ValidateOptions,
+): LoadedConfig<S> {
+  const { file } = options;
+  const env = options.env ?? process.env;
+  const strict = options.strict ?? false;
+  const warn = options.warn ?? defaultWarn;
+  const settingsShape = checkSettingsShape(settings);
+  const rootShape: Record<string, AnySchema> = { ...coreShape, ...settingsShape };
+
+  const fields = envFields(rootShape);
+  const envSources = applyEnvOverrides(root, fields, env);
   const coreRaw: Record<string, unknown> = {};
   const settingsRaw: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(root)) {
@@ -139,7 +180,8 @@ export function parseConfig<S extends SettingsSchema>(
   });
   for (const warning of warnings.map(clean)) warn(formatProblem(file, warning), warning);
   if (errors.length > 0 || !core.success || !connector.success) {
-    throw new ConfigError(file, errors.map(clean));
+    const problems = options.fromEnvironment ? errors.map(variableHint(fields)) : errors;
+    throw new ConfigError(file, problems.map(clean));
   }
 
   const secrets = Object.freeze([

@@ -55,12 +55,39 @@ describe('loadConfig', () => {
     expect(warnings).toEqual([`${file}: mqtt: unknown key`]);
   });
 
-  it('refuses to run without a path or CONNECTOR_CONFIG_PATH', async () => {
-    const error = await loadConfig(mqttSettings, { env: {} }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).message).toBe(
-      'no configuration file: pass a path or set CONNECTOR_CONFIG_PATH',
+  it('without a file, takes the core from the environment alone (Rust from_env)', async () => {
+    const env = {
+      DANUBE_SERVICE_URL: 'https://danube.example:6650',
+      CONNECTOR_NAME: 'from-env',
+      DANUBE_TOKEN: 'jwt-from-env',
+      CONNECTOR_CONFIG_PATH: '',
+    };
+    for (const config of [
+      await loadConfig(undefined, { env }),
+      loadConfigSync(undefined, { env }),
+    ]) {
+      expect(config.core.danube_service_url).toBe('https://danube.example:6650');
+      expect(config.core.connector_name).toBe('from-env');
+      expect(config.core.danube.token).toBe('jwt-from-env');
+      expect(config.core.secrets).toEqual(['jwt-from-env']);
+      expect(config.core.processing.batch_size).toBe(1000);
+      expect(config.core.schemas).toEqual([]);
+      expect(config.core.config_dir).toBe(process.cwd());
+    }
+  });
+
+  it('without a file, names the variable of every required key the environment leaves out', async () => {
+    const error = await loadConfig(mqttSettings, { env: { MQTT_BROKER_HOST: 'h' } }).catch(
+      (e: unknown) => e,
     );
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).file).toBe('');
+    expect((error as ConfigError).message.split('\n')).toEqual([
+      'danube_service_url: required key missing: set DANUBE_SERVICE_URL, or give a configuration file (CONNECTOR_CONFIG_PATH)',
+      'connector_name: required key missing: set CONNECTOR_NAME, or give a configuration file (CONNECTOR_CONFIG_PATH)',
+      'mqtt.client_id: required key missing: set MQTT_CLIENT_ID, or give a configuration file (CONNECTOR_CONFIG_PATH)',
+      'mqtt.routes: required key missing',
+    ]);
   });
 
   it('names a file that does not exist', async () => {

@@ -12,12 +12,14 @@ const HELP = `Usage: danube-connect run <module> [--config <file>]
 
 Runs a connector: imports <module> (a file path or package name whose default export comes
 from defineConnector), loads the configuration from CONNECTOR_CONFIG_PATH (or --config)
-with the module's settings schema and environment overrides, and runs it with the
+with the module's settings schema and environment overrides — or, with neither, from the
+environment alone (DANUBE_SERVICE_URL and CONNECTOR_NAME required) — and runs it with the
 SourceRuntime until SIGINT / SIGTERM, then drains, commits and shuts down. A second signal
 exits at once (130 for SIGINT, 143 for SIGTERM).
 
 Logs are JSON lines on stdout (readable when pino-pretty is installed and stdout is a
-terminal); the level is processing.log_level, overridden by LOG_LEVEL. Health, readiness,
+terminal); the level is processing.log_level, overridden by LOG_LEVEL, else RUST_LOG
+(a level, or Rust env-filter directives such as "info,pipeline=debug"). Health, readiness,
 metrics and status are served on processing.metrics_port (0 = any free port, logged).
 
 Options:
@@ -28,7 +30,7 @@ Environment:
   CONNECTOR_CONFIG_PATH   the TOML configuration file
   DANUBE_SERVICE_URL, CONNECTOR_NAME, DANUBE_TOKEN, and the connector's declared
   variables (e.g. API_KEY): override the file
-  LOG_LEVEL               trace | debug | info | warn | error | fatal | silent
+  LOG_LEVEL, RUST_LOG     trace | debug | info | warn | error | off, or "info,pipeline=debug"
 
 Example:
   CONNECTOR_CONFIG_PATH=connector.toml danube-connect run ./dist/connector.js
