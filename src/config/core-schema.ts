@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseLogFilter } from '../observability/log-filter.js';
+import { parseLogFilter } from './log-filter.js';
 import type {
   ConnectorConfig,
   DanubeSettings,

@@ -40,4 +40,3 @@ export {
   type LoggerOptions,
   type ResolvedLogFilter,
 } from './logger.js';
-export { parseLogFilter, type LogFilter } from './log-filter.js';

@@ -1,6 +1,11 @@
 import { createRequire } from 'node:module';
 import { pino, type DestinationStream } from 'pino';
-import { DEFAULT_LOG_LEVEL, parseLogFilter, targetLevel, type LogFilter } from './log-filter.js';
+import {
+  DEFAULT_LOG_LEVEL,
+  parseLogFilter,
+  targetLevel,
+  type LogFilter,
+} from '../config/log-filter.js';
 import { SecretRedactor } from './redact.js';
 
 /** The logger type of the runtime and its components (pino). */
@@ -10,7 +15,7 @@ export type Logger = pino.Logger;
 export interface LoggerOptions {
   /**
    * Filter from the config (`processing.log_level`): a level (`info`) or Rust env-filter
-   * directives (`info,mqtt=debug`, see {@link LogFilter}). `LOG_LEVEL`, then `RUST_LOG`,
+   * directives (`info,mqtt=debug`). `LOG_LEVEL`, then `RUST_LOG`,
    * override it. Default `info`.
    */
   level?: string;

@@ -4,9 +4,9 @@ import {
   SecretRedactor,
   createLogger,
   redactSecrets,
-  parseLogFilter,
   resolveLogFilter,
 } from '../../src/observability/index.js';
+import { parseLogFilter } from '../../src/config/log-filter.js';
 import { LogCapture } from './log-capture.js';
 
 const TOKEN = 'eyJhbGciOiJIUzI1NiJ9.c2VjcmV0.sig-Tok3n';
