@@ -140,7 +140,7 @@ const retrySchema = z
       0,
       100,
       3,
-      'Retries of a failed poll() or commit() before giving up (at most 100).',
+      'Retries of a failed commit() before the runtime stops (at most 100). Retryable poll() and stream failures are not counted: they are retried until source_retry_timeout_ms, without limit by default.',
     ),
     retry_backoff_ms: int(
       0,
@@ -155,8 +155,15 @@ const retrySchema = z
       120_000,
       'How long a record may keep being retried before its publish finally fails, like Kafka delivery.timeout.ms (ms).',
     ),
+    source_retry_timeout_ms: z.int().min(1).optional().meta({
+      description:
+        'How long the source may keep failing retryably (poll() errors, a stream task rejecting with a retryable error) before the runtime stops with an error (exit code 1), counted from the first failure of the outage (ms). Unset: retried without limit while /readyz answers 503.',
+    }),
   })
-  .meta({ description: 'Retry bounds: poll/commit retries by count, publish retries by time.' });
+  .meta({
+    description:
+      'Retry bounds: source (poll / stream) retries without limit or by time, commit retries by count, publish retries by time.',
+  });
 
 /** A registry version number: an integer from 1. */
 function isVersion(value: number): boolean {

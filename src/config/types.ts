@@ -42,12 +42,13 @@ export interface ProcessingSettings {
   dead_letter_topic?: string | undefined;
 }
 
-/** `[retry]`: bounds for poll/commit retries (count) and publish retries (time). */
+/** `[retry]`: bounds for source retries (time, optional), commit retries (count) and publish retries (time). */
 export interface RetrySettings {
   max_retries: number;
   retry_backoff_ms: number;
   max_backoff_ms: number;
   publish_timeout_ms: number;
+  source_retry_timeout_ms?: number | undefined;
 }
 
 /** One `[[schemas]]` entry: the registry schema used for a Danube topic. */

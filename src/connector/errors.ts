@@ -1,7 +1,7 @@
 /**
  * How the runtime should react to a connector failure.
  *
- * - `retryable`: temporary (network blip, rate limit): retried with backoff.
+ * - `retryable`: temporary (network blip, rate limit, source down): retried with backoff.
  * - `fatal`: permanent (auth failure, lost upstream): the runtime stops.
  * - `config`: the configuration is wrong: the runtime stops and names the key.
  * - `invalid_data`: one record cannot be published: the failure policy applies.
@@ -34,7 +34,9 @@ export class ConnectorError extends Error {
   }
 
   /**
-   * A temporary failure: the runtime retries with exponential backoff (up to `retry.max_retries`).
+   * A temporary failure. From `poll()` or a stream task: retried with capped exponential
+   * backoff, without limit unless `retry.source_retry_timeout_ms` is set (`/readyz` answers
+   * 503 meanwhile). From `commit()`: retried up to `retry.max_retries` times.
    *
    * @example
    * ```ts

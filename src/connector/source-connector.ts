@@ -50,13 +50,20 @@ export abstract class SourceConnector {
   /**
    * Polling mode: return what is available now, `[]` when nothing is (not an error). Called
    * again at once while it returns data, every `poll_interval_ms` while it returns nothing,
-   * never twice at once. `signal` aborts when the runtime stops.
+   * never twice at once. `signal` aborts when the runtime stops. A retryable throw
+   * (`ConnectorError.retryable`, or any error that is not a `ConnectorError`) is retried
+   * with backoff until a poll succeeds, without limit unless
+   * `retry.source_retry_timeout_ms` is set; other `ConnectorError`s are fatal.
    */
   poll?(signal: AbortSignal): Promise<Envelopeish[]>;
 
   /**
    * Streaming mode: start pushing records through `sender` (it may run until `signal`
-   * aborts, or return once callbacks are wired up). A rejection is fatal.
+   * aborts, or return once callbacks are wired up). A retryable rejection
+   * (`ConnectorError.retryable`, or any error that is not a `ConnectorError`) is retried:
+   * the runtime calls `startStreaming` again after a backoff, with the same sender, until a
+   * call returns or hands over a record; `/readyz` answers 503 meanwhile. Other
+   * `ConnectorError`s are fatal.
    */
   startStreaming?(sender: SourceSender, signal: AbortSignal): Promise<void>;
 

@@ -36,6 +36,7 @@ export interface RuntimeMetricsOptions {
  * | `danube_connector_retries_total` | counter | topic |
  * | `danube_connector_dead_lettered_total` | counter | topic |
  * | `danube_connector_skipped_total` | counter | topic |
+ * | `danube_connector_source_failures_total` | counter | error_type |
  * | `danube_connector_publish_latency_seconds` | histogram | topic |
  * | `danube_connector_inflight` | gauge | topic |
  * | `danube_connector_batch_size` | histogram | — |
@@ -67,6 +68,7 @@ export class RuntimeMetrics {
   private readonly retries: Counter<'topic'>;
   private readonly deadLettered: Counter<'topic'>;
   private readonly skipped: Counter<'topic'>;
+  private readonly sourceFailures: Counter<'error_type'>;
   private readonly publishLatency: Histogram<'topic'>;
   private readonly inflight: Gauge<'topic'>;
   private readonly batchSize: Histogram;
@@ -130,6 +132,12 @@ export class RuntimeMetrics {
       'topic',
     ]);
     this.skipped = counter('skipped_total', 'Records skipped by the failure policy', ['topic']);
+    this.sourceFailures = counter(
+      'source_failures_total',
+      'Retryable failures of the source (poll() errors, stream task rejections), each retried with backoff',
+      ['error_type'],
+    );
+    for (const errorType of ERROR_TYPES) this.sourceFailures.inc({ error_type: errorType }, 0);
     this.publishLatency = new Histogram<'topic'>({
       name: METRIC_PREFIX + 'publish_latency_seconds',
       help: 'Time from hand-over to successful publish, in seconds',
@@ -216,6 +224,11 @@ export class RuntimeMetrics {
   /** Counts one record skipped by the failure policy. */
   recordSkipped(topic: string): void {
     this.skipped.inc({ topic });
+  }
+
+  /** Counts one retryable source failure; an `errorType` outside `ERROR_TYPES` counts as `fatal`. */
+  recordSourceFailure(errorType: string): void {
+    this.sourceFailures.inc({ error_type: toErrorType(errorType) });
   }
 
   /** Observes the size of one batch. */

@@ -1,4 +1,4 @@
-import { errorTypeOf, isErrorType, type ErrorType } from './error-types.js';
+import { UNKNOWN_ERROR_TYPE, errorTypeOf, isErrorType, type ErrorType } from './error-types.js';
 import type { RuntimeMetrics } from './metrics.js';
 import { SecretRedactor } from './redact.js';
 
@@ -63,6 +63,8 @@ export interface StatusSnapshot {
   healthy: boolean;
   /** Why the connector health check fails (redacted), when it does. */
   healthMessage?: string;
+  /** Retryable source failures (poll() errors, stream task rejections) since start. */
+  sourceFailures: number;
   buffered: number;
   producers: ProducerStatus[];
   topics: TopicStatus[];
@@ -115,8 +117,8 @@ function zeroCounters(): RecordCounters {
  * so the runtime calls the state only (never both, or it counts twice). `/status` serves
  * {@link RuntimeState.snapshot}, `/readyz` serves {@link RuntimeState.readiness}.
  *
- * Ready means: connected to the broker, producers created, connector healthy, and not
- * stopping or stopped.
+ * Ready means: connected to the broker, producers created, connector healthy, the source
+ * not failing, and not stopping or stopped.
  */
 export class RuntimeState {
   /** The `connector_name`. */
@@ -134,6 +136,8 @@ export class RuntimeState {
   private producersReadyValue = false;
   private healthyValue = true;
   private healthMessage: string | undefined;
+  private sourceFailuresValue = 0;
+  private sourceFailing: string | undefined;
   private bufferedValue = 0;
   private producerList: ProducerStatus[] = [];
   private readonly topicCounters = new Map<string, TopicCounters>();
@@ -236,6 +240,31 @@ export class RuntimeState {
     this.updateReady();
   }
 
+  /**
+   * Counts one retryable failure of the source (`operation`: `poll()` or `startStreaming()`)
+   * that the runtime retries, keeps it as the last error, and marks the source failing:
+   * readiness is off, with the reason, until {@link RuntimeState.setSourceRecovered}.
+   */
+  recordSourceFailure(error: unknown, operation: string, consecutive: number): ErrorType {
+    const classified = errorTypeOf(error);
+    // It is being retried: an error nothing classifies (a library's socket error) is not fatal.
+    const errorType = classified === UNKNOWN_ERROR_TYPE ? 'retryable' : classified;
+    this.sourceFailuresValue += 1;
+    this.metrics?.recordSourceFailure(errorType);
+    this.recordError(error, { errorType });
+    const times = consecutive === 1 ? 'once' : `${consecutive} times in a row`;
+    this.sourceFailing = `source failing: ${operation} failed ${times}, retrying: ${this.describe(error)}`;
+    this.updateReady();
+    return errorType;
+  }
+
+  /** The source works again after {@link RuntimeState.recordSourceFailure}. */
+  setSourceRecovered(): void {
+    if (this.sourceFailing === undefined) return;
+    this.sourceFailing = undefined;
+    this.updateReady();
+  }
+
   /** Counts `count` records handed over for `topic`. */
   recordReceived(topic: string, count = 1): void {
     this.topic(topic).received += count;
@@ -328,6 +357,7 @@ export class RuntimeState {
     if (!this.healthyValue) {
       reasons.push(`connector health check failing: ${this.healthMessage ?? 'unknown reason'}`);
     }
+    if (this.sourceFailing !== undefined) reasons.push(this.sourceFailing);
     return { ready: reasons.length === 0, reasons };
   }
 
@@ -357,6 +387,7 @@ export class RuntimeState {
       producersReady: this.producersReadyValue,
       healthy: this.healthyValue,
       ...(this.healthMessage === undefined ? {} : { healthMessage: this.healthMessage }),
+      sourceFailures: this.sourceFailuresValue,
       buffered: this.bufferedValue,
       producers: this.producerList.map((p) => ({ ...p })),
       topics,

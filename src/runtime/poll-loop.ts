@@ -1,10 +1,8 @@
-import { ConnectorError, isConnectorError } from '../connector/errors.js';
+import { ConnectorError } from '../connector/errors.js';
 import { toEnvelope, type Envelopeish } from '../connector/envelope.js';
-import type { Logger } from '../observability/logger.js';
-import { retryWithBackoff, type BackoffSettings } from './backoff.js';
 import { sleep, type Clock } from './clock.js';
-import { errorMessage } from './errors.js';
 import type { PublishPipeline } from './publish-pipeline.js';
+import type { SourceOutage } from './source-outage.js';
 
 /** Options of {@link runPollLoop}. */
 export interface PollLoopOptions {
@@ -14,58 +12,33 @@ export interface PollLoopOptions {
   clock: Clock;
   /** `processing.poll_interval_ms`: pause after an empty poll. */
   pollIntervalMs: number;
-  /** `retry.max_retries` and backoff for failing polls. */
-  maxRetries: number;
-  backoff: BackoffSettings;
-  logger: Logger;
+  /** Tracks failing polls: backoff, readiness, metric, logs and the time budget. */
+  outage: SourceOutage;
   /** Aborts when the runtime stops: no new poll starts, waits end. */
   signal: AbortSignal;
-  /** A poll failed and will be retried. */
-  onRetry?: (error: unknown, attempt: number) => void;
   /** A poll returned `size` (> 0) items. */
   onBatch?: (size: number) => void;
-}
-
-/**
- * Whether a poll failure is worth retrying: `ConnectorError.retryable`, and errors that are
- * not `ConnectorError`s (a library's network error); `fatal`, `config` and `invalid_data`
- * stop the runtime at once.
- */
-function isRetryablePollError(error: unknown): boolean {
-  if (error instanceof ConnectorError) return error.kind === 'retryable';
-  return true;
 }
 
 /**
  * The polling driver: calls `poll` at once again while it returns data and every
  * `poll_interval_ms` while it returns nothing; never two polls at once; hands every
  * envelope to the pipeline in order, waiting while the buffer is full (so a slow broker slows
- * polling down). Failures are retried with backoff up to `retry.max_retries`; then, or for a
- * fatal error, the returned promise rejects. Resolves when `signal` aborts.
+ * polling down). Retryable failures are retried with backoff without a count limit (see
+ * {@link SourceOutage}); the returned promise rejects with a fatal error, or when the outage
+ * outlasted `retry.source_retry_timeout_ms`. Resolves when `signal` aborts.
  */
 export async function runPollLoop(options: PollLoopOptions): Promise<void> {
-  const { signal, pipeline, clock } = options;
+  const { signal, pipeline, clock, outage } = options;
   while (!signal.aborted) {
     let items: Envelopeish[];
     try {
-      items = await retryWithBackoff(() => callPoll(options), {
-        clock,
-        backoff: options.backoff,
-        maxRetries: options.maxRetries,
-        isRetryable: (error) => !signal.aborted && isRetryablePollError(error),
-        signal,
-        onRetry: (error, attempt) => {
-          options.logger.warn(
-            { err: error, attempt, maxRetries: options.maxRetries },
-            `poll failed, retrying (${attempt}/${options.maxRetries}): ${errorMessage(error)}`,
-          );
-          options.onRetry?.(error, attempt);
-        },
-      });
+      items = await callPoll(options);
     } catch (error) {
-      if (signal.aborted) return;
-      throw wrapPollError(error, options.maxRetries);
+      if (signal.aborted || !(await outage.backOff(error, signal))) return;
+      continue;
     }
+    outage.recovered();
     if (items.length === 0) {
       try {
         await sleep(clock, options.pollIntervalMs, signal);
@@ -97,14 +70,4 @@ async function callPoll(options: PollLoopOptions): Promise<Envelopeish[]> {
     );
   }
   return items as Envelopeish[];
-}
-
-function wrapPollError(error: unknown, maxRetries: number): Error {
-  if (isConnectorError(error) && error.kind !== 'retryable') return error;
-  return ConnectorError.fatal(
-    `poll() kept failing after ${maxRetries} retries: ${errorMessage(error)}`,
-    {
-      cause: error,
-    },
-  );
 }

@@ -30,7 +30,8 @@ import {
   type ClientFactory,
   type RuntimeClient,
 } from './startup.js';
-import { StreamSender } from './stream-driver.js';
+import { SourceOutage } from './source-outage.js';
+import { runStreamTask, StreamSender } from './stream-driver.js';
 
 function backoffOf(core: ConnectorConfig): BackoffSettings {
   return { baseMs: core.retry.retry_backoff_ms, maxMs: core.retry.max_backoff_ms };
@@ -476,16 +477,25 @@ export class SourceRuntime {
   private startIntake(): void {
     const pipeline = this.pipeline as PublishPipeline;
     const signal = this.intake.signal;
-    if (this.connector.mode() === 'streaming') {
-      const sender = new StreamSender(pipeline);
+    const streaming = this.connector.mode() === 'streaming';
+    const outage = new SourceOutage({
+      operation: streaming ? 'startStreaming()' : 'poll()',
+      clock: this.clock,
+      backoff: backoffOf(this.core),
+      timeoutMs: this.core.retry.source_retry_timeout_ms,
+      state: this.state,
+      logger: this.logger.child({ component: streaming ? 'stream' : 'poller' }),
+    });
+    if (streaming) {
+      const sender = new StreamSender(pipeline, outage);
       this.sender = sender;
       const connector = this.connector as Required<Pick<SourceConnector, 'startStreaming'>>;
-      this.intakeTask = connector.startStreaming(sender, signal).then(
-        () => undefined,
-        (error: unknown) => {
-          if (!signal.aborted || !(error instanceof RuntimeStoppingError)) this.fail(error);
-        },
-      );
+      this.intakeTask = runStreamTask({
+        start: (s, abort) => connector.startStreaming(s, abort),
+        sender,
+        outage,
+        signal,
+      }).catch((error: unknown) => this.fail(error));
       return;
     }
     const connector = this.connector as Required<Pick<SourceConnector, 'poll'>>;
@@ -494,9 +504,7 @@ export class SourceRuntime {
       pipeline,
       clock: this.clock,
       pollIntervalMs: this.core.processing.poll_interval_ms,
-      maxRetries: this.core.retry.max_retries,
-      backoff: backoffOf(this.core),
-      logger: this.logger.child({ component: 'poller' }),
+      outage,
       signal,
       onBatch: (size) => this.state.observeBatch(size),
     }).catch((error: unknown) => this.fail(error));

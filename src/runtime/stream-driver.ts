@@ -2,6 +2,42 @@ import { RuntimeStoppingError } from '../connector/errors.js';
 import { toEnvelope, type Envelopeish } from '../connector/envelope.js';
 import type { DeliveryReceipt, SourceSendOptions, SourceSender } from '../connector/sender.js';
 import type { PublishPipeline } from './publish-pipeline.js';
+import type { SourceOutage } from './source-outage.js';
+
+/** Options of {@link runStreamTask}. */
+export interface StreamTaskOptions {
+  /** The connector's `startStreaming`. */
+  start: (sender: SourceSender, signal: AbortSignal) => Promise<void>;
+  sender: StreamSender;
+  /** Tracks the failing task: backoff, readiness, metric, logs and the time budget. */
+  outage: SourceOutage;
+  /** Aborts when the runtime stops. */
+  signal: AbortSignal;
+}
+
+/**
+ * Runs the connector's stream task. A retryable rejection (see `isRetryableSourceError`)
+ * starts it again after a backoff, with the same sender, without a count limit; the outage
+ * ends when a restarted task returns or hands over a record. Rejects with a fatal rejection,
+ * or when the outage outlasted `retry.source_retry_timeout_ms`; a `RuntimeStoppingError`
+ * after `signal` aborted is the normal end.
+ */
+export async function runStreamTask(options: StreamTaskOptions): Promise<void> {
+  const { start, sender, outage, signal } = options;
+  for (;;) {
+    try {
+      await start(sender, signal);
+      outage.recovered();
+      return;
+    } catch (error) {
+      if (signal.aborted) {
+        if (error instanceof RuntimeStoppingError) return;
+        throw error;
+      }
+      if (!(await outage.backOff(error, signal))) return;
+    }
+  }
+}
 
 /**
  * The {@link SourceSender} given to streaming connectors. `send` resolves once the runtime
@@ -11,10 +47,13 @@ import type { PublishPipeline } from './publish-pipeline.js';
  */
 export class StreamSender implements SourceSender {
   private readonly pipeline: PublishPipeline;
+  private readonly outage: SourceOutage | undefined;
   private stoppedWith: Error | undefined;
 
-  constructor(pipeline: PublishPipeline) {
+  /** `outage`, when given, ends at the first record handed over while it lasts. */
+  constructor(pipeline: PublishPipeline, outage?: SourceOutage) {
     this.pipeline = pipeline;
+    this.outage = outage;
   }
 
   /** Whether `stop` was called. */
@@ -24,6 +63,7 @@ export class StreamSender implements SourceSender {
 
   send(item: Envelopeish, options?: SourceSendOptions): Promise<DeliveryReceipt> {
     if (this.stoppedWith !== undefined) return Promise.reject(this.stoppedWith);
+    if (this.outage?.failing === true) this.outage.recovered();
     try {
       return this.pipeline.accept(toEnvelope(item), true, options?.signal);
     } catch (error) {
@@ -33,6 +73,7 @@ export class StreamSender implements SourceSender {
 
   async sendBatch(items: readonly Envelopeish[]): Promise<DeliveryReceipt[]> {
     if (this.stoppedWith !== undefined) throw this.stoppedWith;
+    if (items.length > 0 && this.outage?.failing === true) this.outage.recovered();
     const envelopes = items.map(toEnvelope);
     const receipts: Promise<DeliveryReceipt>[] = envelopes.map((envelope) =>
       this.pipeline.accept(envelope, true),

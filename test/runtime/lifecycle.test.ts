@@ -169,34 +169,19 @@ describe('SourceRuntime fatal paths', () => {
     expect(runtime.state.snapshot().phase).toBe('stopped');
   });
 
-  it('poll() throwing retryable: retried up to retry.max_retries, then fatal', async () => {
-    let polls = 0;
+  it('poll() throwing retryable: retried with backoff, more often than retry.max_retries', async () => {
     const source = new ListSource({
       topics: [topic('/default/t')],
       batches: [],
-      pollHook: () => {
-        polls += 1;
-        return polls === 1 ? Promise.reject(ConnectorError.retryable('rate limited')) : undefined;
-      },
+      pollHook: (n) =>
+        n <= 5 ? Promise.reject(ConnectorError.retryable('rate limited')) : undefined,
     });
-    const run = startRuntime(new SourceRuntime(source, coreFor(broker()), runtimeOptions()));
+    const run = startRuntime(
+      new SourceRuntime(source, coreFor(broker(), { retry: { max_retries: 2 } }), runtimeOptions()),
+    );
     await source.exhausted();
     await run.stop();
-    expect(polls).toBeGreaterThanOrEqual(2);
-
-    const failing = new ListSource({
-      topics: [topic('/default/t')],
-      batches: [],
-      pollHook: () => Promise.reject(ConnectorError.retryable('still rate limited')),
-    });
-    await expect(
-      new SourceRuntime(
-        failing,
-        coreFor(broker(), { retry: { max_retries: 2 } }),
-        runtimeOptions(),
-      ).run({ handleSignals: false }),
-    ).rejects.toThrow(/poll\(\) kept failing after 2 retries: still rate limited/);
-    expect(failing.pollCount).toBe(3);
+    expect(source.pollCount).toBeGreaterThanOrEqual(6);
   });
 
   it('startStreaming() rejecting: run() rejects and shutdown() runs', async () => {

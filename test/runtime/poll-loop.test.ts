@@ -3,12 +3,27 @@ import { ConnectorError } from '../../src/connector/errors.js';
 import { SourceRecord } from '../../src/connector/record.js';
 import type { Envelopeish } from '../../src/connector/envelope.js';
 import { runPollLoop } from '../../src/runtime/poll-loop.js';
+import { SourceOutage } from '../../src/runtime/source-outage.js';
 import { flush } from './fakes.js';
 import { makePipeline } from './pipeline-harness.js';
 import { quietLogger } from './support.js';
 
-function setup(poll: (n: number, signal: AbortSignal) => Promise<Envelopeish[]>, bufferSize = 100) {
+function setup(
+  poll: (n: number, signal: AbortSignal) => Promise<Envelopeish[]>,
+  bufferSize = 100,
+  timeoutMs?: number,
+) {
   const h = makePipeline({ topics: [{ topic: '/default/t', partitions: 0 }], bufferSize });
+  const outage = new SourceOutage({
+    operation: 'poll()',
+    clock: h.clock,
+    backoff: { baseMs: 10, maxMs: 80 },
+    timeoutMs,
+    state: h.state,
+    logger: quietLogger(),
+    // no jitter: each delay is the upper bound (base · 2^(n-1), capped)
+    random: () => 1,
+  });
   const controller = new AbortController();
   const starts: number[] = [];
   let active = 0;
@@ -29,9 +44,7 @@ function setup(poll: (n: number, signal: AbortSignal) => Promise<Envelopeish[]>,
     pipeline: h.pipeline,
     clock: h.clock,
     pollIntervalMs: 100,
-    maxRetries: 2,
-    backoff: { baseMs: 10, maxMs: 20 },
-    logger: quietLogger(),
+    outage,
     signal: controller.signal,
   });
   done.catch(() => undefined);
@@ -82,11 +95,56 @@ describe('poll loop', () => {
     await s.done;
   });
 
-  it('rejects after retry.max_retries failures', async () => {
-    const s = setup(() => Promise.reject(new Error('socket hang up')));
-    await s.h.clock.advance(1_000);
-    await expect(s.done).rejects.toThrow(/poll\(\) kept failing after 2 retries: socket hang up/);
-    expect(s.count()).toBe(3);
+  it('retries without a count limit, backoff doubling up to max_backoff_ms, readiness off until a poll succeeds', async () => {
+    let down = true;
+    const s = setup(() =>
+      down ? Promise.reject(new Error('socket hang up')) : Promise.resolve([]),
+    );
+    await flush();
+    await s.h.clock.advance(10_000);
+    // 10, 20, 40, 80, 80, … ms between attempts: 4 attempts in the first 150 ms, then one per 80 ms
+    const gaps = s.starts.slice(1, 8).map((t, i) => t - (s.starts[i] as number));
+    expect(gaps).toEqual([10, 20, 40, 80, 80, 80, 80]);
+    expect(s.count()).toBeGreaterThan(100);
+    expect(s.h.state.readiness().reasons).toContainEqual(
+      expect.stringMatching(
+        /^source failing: poll\(\) failed \d+ times in a row, retrying: Error: socket hang up$/,
+      ),
+    );
+    expect(s.h.state.snapshot().sourceFailures).toBe(s.count());
+    down = false;
+    await s.h.clock.advance(80);
+    expect(s.h.state.readiness().reasons.filter((r) => r.startsWith('source'))).toEqual([]);
+    s.controller.abort();
+    await s.done;
+  });
+
+  it('rejects once retry.source_retry_timeout_ms has passed since the first failure', async () => {
+    const s = setup(() => Promise.reject(new Error('socket hang up')), 100, 1_000);
+    await s.h.clock.advance(5_000);
+    await expect(s.done).rejects.toThrow(
+      /^poll\(\) kept failing for 1000 ms \(\d+ attempts\), longer than retry.source_retry_timeout_ms = 1000: socket hang up$/,
+    );
+    // the last attempt happened when the budget ended, not a backoff later
+    expect(s.starts.at(-1)).toBe(1_000);
+  });
+
+  it('a success restarts the budget and the backoff', async () => {
+    let n = 0;
+    const s = setup(
+      () => {
+        n += 1;
+        // fails for 600 ms, recovers once, fails for 600 ms again: never 1 000 ms in a row
+        return n % 10 === 0 ? Promise.resolve([]) : Promise.reject(new Error('flaky'));
+      },
+      100,
+      1_000,
+    );
+    await s.h.clock.advance(3_000);
+    const gaps = s.starts.slice(1).map((t, i) => t - (s.starts[i] as number));
+    expect(gaps.slice(9, 11)).toEqual([100, 10]);
+    s.controller.abort();
+    await s.done;
   });
 
   it('rejects at once with a fatal poll error', async () => {
