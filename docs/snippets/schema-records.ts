@@ -12,10 +12,12 @@ export function recordsPerSchemaType(): SourceRecord[] {
     SourceRecord.json('/iot/sensors', { device: 'd1', temperature: 21.5 }),
     // number topics: a finite number
     SourceRecord.number('/iot/temperature', 42.5),
-    // string topics: text (sent as UTF-8)
+    // string topics: text (sent as UTF-8); another JSON value is sent as its JSON text
     SourceRecord.string('/logs/app', 'GET /health 200'),
     // bytes topics: anything; bytes go out unchanged
     SourceRecord.bytes('/images/raw', new Uint8Array([0x00, 0xff, 0x10])),
+    // ... and a JSON string, or the data field of a JSON object, is decoded from base64
+    SourceRecord.json('/images/raw', { data: 'AP8Q', encoding: 'base64' }),
   ];
   // #endregion
 }

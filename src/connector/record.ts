@@ -1,9 +1,8 @@
+import { decodeBase64 } from '../schema/base64.js';
 import type { JsonValue, RecordPayload } from '../schema/payload.js';
 import { ConnectorError } from './errors.js';
 import { assertWellFormed, toJsonValue } from './json-value.js';
 
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-const BASE64URL = /^[A-Za-z0-9_-]*$/;
 const NO_ATTRIBUTES: Readonly<Record<string, string>> = Object.freeze({});
 
 function assertTopic(topic: string): void {
@@ -148,12 +147,10 @@ export class SourceRecord {
    */
   static base64(topic: string, text: string): SourceRecord {
     assertTopic(topic);
-    const compact = typeof text === 'string' ? text.replace(/\s+/g, '') : '';
-    const standard = BASE64.test(compact);
-    if (typeof text !== 'string' || (!standard && !BASE64URL.test(compact))) {
+    const bytes = typeof text === 'string' ? decodeBase64(text) : undefined;
+    if (bytes === undefined) {
       throw ConnectorError.invalidData(`record for ${topic}: the text is not valid base64`);
     }
-    const bytes = Buffer.from(compact, standard ? 'base64' : 'base64url');
     return SourceRecord.unkeyed(topic, { kind: 'bytes', value: new Uint8Array(bytes) });
   }
 

@@ -2,7 +2,9 @@ import { AvroContainerWriter, findAvroProblem, parseAvroSchema } from './avro.js
 import { decodePayload } from './decode.js';
 import { SchemaError } from './errors.js';
 import { compileJsonSchema, type ValidationProblem } from './json-schema-validator.js';
-import type { RecordPayload } from './payload.js';
+import { decodeBase64 } from './base64.js';
+import type { PathSegment } from './json-path.js';
+import type { JsonValue, RecordPayload } from './payload.js';
 import {
   asBuffer,
   assertFiniteNumbers,
@@ -113,40 +115,82 @@ function numberCodec(wireFormat: WireFormat, context: CodecContext): PayloadCode
 
 /**
  * String: a `string` payload or a json payload holding a string, as UTF-8; a `bytes` payload
- * passes when it is valid UTF-8. Objects, arrays, numbers, booleans and null are `invalid_data`
- * (not silently turned into JSON text), and so are strings with lone surrogates.
+ * passes when it is valid UTF-8. Any other json value is written as its JSON text, as the Rust
+ * runtime does. A `number` payload is refused (`SourceRecord.number` says the topic is
+ * numeric), and so are strings with lone surrogates.
  */
 function stringCodec(wireFormat: WireFormat, context: CodecContext): PayloadCodec {
   return {
     schemaType: 'string',
     wireFormat,
     encode(payload: RecordPayload): Buffer {
-      if (payload.kind === 'bytes') {
-        decodeUtf8(payload.value, context);
-        return asBuffer(payload.value);
+      switch (payload.kind) {
+        case 'bytes':
+          decodeUtf8(payload.value, context);
+          return asBuffer(payload.value);
+        case 'string':
+          return utf8Bytes(payload.value, context);
+        case 'json':
+          if (typeof payload.value === 'string') return utf8Bytes(payload.value, context);
+          assertFiniteNumbers(payload.value, context);
+          return Buffer.from(jsonText(payload.value, context), 'utf8');
+        case 'number':
+          throw invalid(
+            context,
+            [],
+            `expected a string for schema type string, got ${describePayload(payload)}`,
+          );
       }
-      if (
-        payload.kind === 'string' ||
-        (payload.kind === 'json' && typeof payload.value === 'string')
-      ) {
-        return utf8Bytes(payload.value as string, context);
-      }
-      throw invalid(
-        context,
-        [],
-        `expected a string for schema type string, got ${describePayload(payload)}`,
-      );
     },
     decode: decoder('string', wireFormat),
   };
 }
 
-/** Bytes: anything goes, as without a schema (bytes raw, strings UTF-8, json and numbers as JSON text). */
+/**
+ * The bytes a json payload stands for on a bytes topic, as the Rust runtime reads it: a string
+ * is base64, and so is the string `data` field of an object — `{ data, encoding: "base64" }`,
+ * as the Rust MQTT and webhook connectors wrap non-JSON input; `encoding` is not consulted,
+ * as in Rust. Undefined for any other value (written as JSON text).
+ */
+function base64Content(value: JsonValue, context: CodecContext): Buffer | undefined {
+  let text: string;
+  let path: PathSegment[];
+  if (typeof value === 'string') {
+    text = value;
+    path = [];
+  } else if (isJsonObject(value) && typeof value.data === 'string') {
+    text = value.data;
+    path = ['data'];
+  } else {
+    return undefined;
+  }
+  const bytes = decodeBase64(text);
+  if (bytes === undefined) {
+    throw invalid(
+      context,
+      path,
+      'is not valid base64 (a JSON string, or the data field of an object, is decoded as base64 on a bytes topic, as in the Rust runtime; send raw bytes with SourceRecord.bytes)',
+    );
+  }
+  return bytes;
+}
+
+function isJsonObject(value: JsonValue): value is { [key: string]: JsonValue } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Bytes: bytes raw, strings as UTF-8, numbers as JSON text; a json payload is decoded from
+ * base64 when it is a string or an object with a string `data` field (see
+ * {@link base64Content}), and written as JSON text otherwise.
+ */
 function bytesCodec(wireFormat: WireFormat, context: CodecContext): PayloadCodec {
   return {
     schemaType: 'bytes',
     wireFormat,
-    encode: (payload: RecordPayload): Buffer => encodeAsIs(payload, context),
+    encode: (payload: RecordPayload): Buffer =>
+      (payload.kind === 'json' ? base64Content(payload.value, context) : undefined) ??
+      encodeAsIs(payload, context),
     decode: decoder('bytes', wireFormat),
   };
 }
@@ -159,9 +203,10 @@ function bytesCodec(wireFormat: WireFormat, context: CodecContext): PayloadCodec
  * - json_schema, avro: json; string (as a JSON string); number; bytes (UTF-8 JSON text, parsed,
  *   validated, then sent unchanged in the default format).
  * - number: number, or json holding a number.
- * - string: string, json holding a string, or bytes that are valid UTF-8. Objects, numbers and
- *   the rest are refused rather than silently turned into JSON text.
- * - bytes: anything, as `encodeWithoutSchema` writes it.
+ * - string: string, bytes that are valid UTF-8, or json (a string as UTF-8, any other value as
+ *   its JSON text, as in the Rust runtime). A number payload is refused.
+ * - bytes: anything, as `encodeWithoutSchema` writes it, except json holding a string or an
+ *   object with a string `data` field: decoded from base64, as in the Rust runtime.
  *
  * NaN / ±Infinity are refused everywhere; strings with lone surrogates are refused where they
  * would be written as UTF-8 (inside JSON text they are escaped as `\uD800`, which is valid).

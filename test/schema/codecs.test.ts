@@ -85,14 +85,19 @@ describe('string codec', () => {
     invalidData(() => codec.encode(json('x\udfff')));
   });
 
-  it('refuses json objects, arrays, numbers, booleans and null', () => {
-    expect(invalidData(() => codec.encode(json({ a: 1 }))).message).toBe(
-      '/iot/readings (subject readings v3): $: expected a string for schema type string, got a json object',
+  it('writes other json values as their JSON text, as the Rust runtime does', () => {
+    expect(codec.encode(json({ a: 1, b: 'é' })).toString('utf8')).toBe('{"a":1,"b":"é"}');
+    expect(codec.encode(json([1, null])).toString('utf8')).toBe('[1,null]');
+    expect(codec.encode(json(null)).toString('utf8')).toBe('null');
+    expect(codec.encode(json(true)).toString('utf8')).toBe('true');
+    expect(codec.encode(json(2.5)).toString('utf8')).toBe('2.5');
+    expect(invalidData(() => codec.encode(json({ a: [NaN] }))).path).toBe('$.a[0]');
+  });
+
+  it('refuses a number payload (a SourceRecord.number meant for a number topic)', () => {
+    expect(invalidData(() => codec.encode(num(1))).message).toBe(
+      '/iot/readings (subject readings v3): $: expected a string for schema type string, got a number payload',
     );
-    expect(invalidData(() => codec.encode(json([1]))).reason).toContain('got a json array');
-    expect(invalidData(() => codec.encode(json(null))).reason).toContain('got a json null');
-    expect(invalidData(() => codec.encode(json(true))).reason).toContain('got a json boolean');
-    expect(invalidData(() => codec.encode(num(1))).reason).toContain('got a number payload');
   });
 
   it('passes bytes that are valid UTF-8 and refuses the others', () => {
@@ -117,7 +122,31 @@ describe('bytes codec', () => {
     expect(codec.encode(json({ a: [1, true] }))).toEqual(
       hex('7b 22 61 22 3a 5b 31 2c 74 72 75 65 5d 7d'),
     );
+    expect(codec.encode(json([1]))).toEqual(hex('5b 31 5d'));
+    expect(codec.encode(json({ data: 7 }))).toEqual(hex('7b 22 64 61 74 61 22 3a 37 7d'));
     expect(codec.encode(num(42.5))).toEqual(hex('34 32 2e 35'));
+  });
+
+  it('decodes a json string, and the data field of a json object, from base64 (Rust)', () => {
+    expect(codec.encode(json('AP8Q'))).toEqual(hex('00 ff 10'));
+    expect(codec.encode(json(''))).toEqual(hex(''));
+    const wrapped = { data: 'aGk=', size: 2, encoding: 'base64' };
+    expect(codec.encode(json(wrapped))).toEqual(hex('68 69'));
+    // Rust decodes `data` whatever `encoding` says.
+    expect(codec.encode(json({ data: 'aGk=', encoding: 'utf8' }))).toEqual(hex('68 69'));
+    expect(codec.encode(json({ data: 'aGk' }))).toEqual(hex('68 69'));
+    // A string record keeps its meaning: its UTF-8 bytes.
+    expect(codec.encode(str('aGk='))).toEqual(hex('61 47 6b 3d'));
+  });
+
+  it('refuses invalid base64 as invalid data, naming where it is', () => {
+    const plain = invalidData(() => codec.encode(json('not base64!')));
+    expect(plain.message).toBe(
+      '/iot/readings (subject readings v3): $: is not valid base64 (a JSON string, or the data field of an object, is decoded as base64 on a bytes topic, as in the Rust runtime; send raw bytes with SourceRecord.bytes)',
+    );
+    expect(invalidData(() => codec.encode(json({ data: 'a=b', encoding: 'base64' }))).path).toBe(
+      '$.data',
+    );
   });
 
   it('refuses NaN inside json and lone surrogates in strings', () => {
