@@ -1,4 +1,12 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import {
+  Counter,
+  Gauge,
+  Histogram,
+  Registry,
+  collectDefaultMetrics,
+  type MetricObjectWithValues,
+  type MetricValueWithName,
+} from 'prom-client';
 import { ERROR_TYPES, toErrorType } from './error-types.js';
 
 /** Prefix of every metric the runtime defines. */
@@ -11,6 +19,26 @@ export const PUBLISH_LATENCY_BUCKETS = [
 
 /** Buckets (envelopes) of `danube_connector_batch_size`. */
 export const BATCH_SIZE_BUCKETS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 5000] as const;
+
+/**
+ * `topic` label of the series that are not per topic (`batch_size`, `health`): the value the
+ * Rust runtime gives every series, so label sets match its dashboards.
+ */
+const ALL_TOPICS_LABEL = 'multi-topic';
+
+/**
+ * The Rust runtime's series (danube-connect-core `src/metrics.rs`), each served beside the one
+ * of ours measuring the same fact, under the Rust name, with the Rust labels.
+ */
+const RUST_METRIC_NAMES = {
+  records_received_total: 'messages_received_total',
+  records_published_total: 'messages_processed_total',
+  records_failed_total: 'messages_failed_total',
+  retries_total: 'messages_retried_total',
+  publish_latency_seconds: 'processing_duration_seconds',
+  inflight: 'inflight_messages',
+  healthy: 'health',
+} as const;
 
 /** Options for {@link RuntimeMetrics}. */
 export interface RuntimeMetricsOptions {
@@ -39,7 +67,7 @@ export interface RuntimeMetricsOptions {
  * | `danube_connector_source_failures_total` | counter | error_type |
  * | `danube_connector_publish_latency_seconds` | histogram | topic |
  * | `danube_connector_inflight` | gauge | topic |
- * | `danube_connector_batch_size` | histogram | — |
+ * | `danube_connector_batch_size` | histogram | topic (always `multi-topic`) |
  * | `danube_connector_buffered` | gauge | — |
  * | `danube_connector_last_committed_offset` | gauge | partition (numeric offsets only) |
  * | `danube_connector_committed_offsets_total` | counter | partition (every commit) |
@@ -47,6 +75,14 @@ export interface RuntimeMetricsOptions {
  * | `danube_connector_producers` | gauge | — |
  * | `danube_connector_up` | gauge (0/1) | — |
  * | `danube_connector_ready` | gauge (0/1) | — |
+ *
+ * The Rust runtime's names are served too, each an alias of ours read at scrape time (same
+ * counts, no cost per record): `messages_received_total` (= `records_received_total`),
+ * `messages_processed_total` (= `records_published_total`), `messages_failed_total`
+ * (= `records_failed_total`, our bounded `error_type` values), `messages_retried_total`
+ * (= `retries_total`), `processing_duration_seconds` (= `publish_latency_seconds`),
+ * `inflight_messages` (= `inflight`) and `health` (= `healthy`, with `topic="multi-topic"`).
+ * `batch_size` has the Rust name already.
  *
  * Offsets are the connector's own values: integers (or integer strings) are exported by
  * `last_committed_offset` (as a float64, so exact up to 2^53); cursors, LSN text and other
@@ -71,7 +107,7 @@ export class RuntimeMetrics {
   private readonly sourceFailures: Counter<'error_type'>;
   private readonly publishLatency: Histogram<'topic'>;
   private readonly inflight: Gauge<'topic'>;
-  private readonly batchSize: Histogram;
+  private readonly batchSize: Histogram<'topic'>;
   private readonly buffered: Gauge;
   private readonly lastCommitted: Gauge<'partition'>;
   private readonly commits: Counter<'partition'>;
@@ -148,9 +184,10 @@ export class RuntimeMetrics {
     this.inflight = gauge('inflight', 'Publishes in flight to the broker', ['topic'], () => {
       for (const [topic, count] of this.inflightNow) this.inflight.set({ topic }, count);
     });
-    this.batchSize = new Histogram({
+    this.batchSize = new Histogram<'topic'>({
       name: METRIC_PREFIX + 'batch_size',
-      help: 'Envelopes per batch taken from the buffer',
+      help: 'Records per poll() batch (topic="multi-topic": a batch spans topics)',
+      labelNames: ['topic'],
       buckets: [...BATCH_SIZE_BUCKETS],
       registers,
     });
@@ -173,6 +210,7 @@ export class RuntimeMetrics {
     this.ready = gauge('ready', '1 when the runtime is ready (same rule as /readyz)', []);
     this.healthy.set(1);
     this.producers.set(0);
+    this.registerRustAliases();
     this.up.set(0);
     this.ready.set(0);
   }
@@ -233,7 +271,7 @@ export class RuntimeMetrics {
 
   /** Observes the size of one batch. */
   observeBatch(size: number): void {
-    this.batchSize.observe(size);
+    this.batchSize.observe({ topic: ALL_TOPICS_LABEL }, size);
   }
 
   /** Sets the number of publishes in flight for `topic`. */
@@ -273,6 +311,37 @@ export class RuntimeMetrics {
     this.ready.set(ready ? 1 : 0);
   }
 
+  private registerRustAliases(): void {
+    const sources = {
+      records_received_total: this.received,
+      records_published_total: this.published,
+      records_failed_total: this.failed,
+      retries_total: this.retries,
+      publish_latency_seconds: this.publishLatency,
+      inflight: this.inflight,
+      healthy: this.healthy,
+    };
+    for (const [ours, rust] of Object.entries(RUST_METRIC_NAMES)) {
+      const source: AnyMetric = sources[ours as keyof typeof sources];
+      const name = METRIC_PREFIX + rust;
+      const help = `Rust runtime name of ${METRIC_PREFIX}${ours}`;
+      const labels: Record<string, string> = ours === 'healthy' ? { topic: ALL_TOPICS_LABEL } : {};
+      const type =
+        source instanceof Histogram ? 'histogram' : source instanceof Gauge ? 'gauge' : 'counter';
+      const alias: RegistryEntry = {
+        name,
+        help,
+        type,
+        aggregator: 'sum',
+        get: async () => renamed(await source.get(), name, help, labels),
+        reset: () => undefined,
+      };
+      // prom-client types registerMetric for its own classes; its registry reads only the
+      // fields above, and through get() (public) an alias shows exactly the source's values.
+      this.registry.registerMetric(alias as unknown as Counter);
+    }
+  }
+
   /** The Prometheus text exposition of every metric in the registry. */
   async text(): Promise<string> {
     return this.registry.metrics();
@@ -282,6 +351,40 @@ export class RuntimeMetrics {
   get contentType(): string {
     return this.registry.contentType;
   }
+}
+
+type AnyMetric = Counter<string> | Gauge<string> | Histogram<string>;
+type MetricReading = MetricObjectWithValues<MetricValueWithName<string>>;
+
+/** The part of a metric a prom-client registry uses. */
+interface RegistryEntry {
+  readonly name: string;
+  readonly help: string;
+  readonly type: 'counter' | 'gauge' | 'histogram';
+  readonly aggregator: 'sum';
+  get(): Promise<MetricReading>;
+  reset(): void;
+}
+
+/** `reading` under another name (`_bucket`, `_sum`, `_count` suffixes kept), `labels` added. */
+function renamed(
+  reading: MetricReading,
+  name: string,
+  help: string,
+  labels: Readonly<Record<string, string>>,
+): MetricReading {
+  return {
+    ...reading,
+    name,
+    help,
+    values: reading.values.map((value) => ({
+      ...value,
+      labels: { ...labels, ...value.labels },
+      ...(value.metricName === undefined
+        ? {}
+        : { metricName: name + value.metricName.slice(reading.name.length) }),
+    })),
+  };
 }
 
 function numericOffset(value: bigint | number | string): number | undefined {

@@ -30,6 +30,14 @@ describe('RuntimeMetrics', () => {
       danube_connector_producers: 'gauge',
       danube_connector_up: 'gauge',
       danube_connector_ready: 'gauge',
+      // the Rust runtime's names (danube-connect-core src/metrics.rs)
+      danube_connector_messages_received_total: 'counter',
+      danube_connector_messages_processed_total: 'counter',
+      danube_connector_messages_failed_total: 'counter',
+      danube_connector_messages_retried_total: 'counter',
+      danube_connector_processing_duration_seconds: 'histogram',
+      danube_connector_inflight_messages: 'gauge',
+      danube_connector_health: 'gauge',
     };
     for (const [name, type] of Object.entries(expected)) {
       const family = families.get(name);
@@ -140,6 +148,52 @@ describe('RuntimeMetrics', () => {
     expect(sampleValue(families, 'danube_connector_ready')).toBe(1);
     expect(sampleValue(families, 'danube_connector_batch_size_count')).toBe(2);
     expect(sampleValue(families, 'danube_connector_batch_size_sum')).toBe(13);
+  });
+
+  it('serves the Rust runtime series as aliases of ours: same samples, Rust names and labels', async () => {
+    const metrics = new RuntimeMetrics({ connector: 'c', defaultMetrics: false });
+    metrics.registerTopics(TOPICS);
+    metrics.recordReceived('/default/orders', 4);
+    metrics.recordPublished('/default/orders', 0.004);
+    metrics.recordPublished('/iot/sensors', 0.3);
+    metrics.recordFailed('/iot/sensors', 'timeout');
+    metrics.recordRetry('/iot/sensors');
+    metrics.setInflight('/default/orders', 3);
+    metrics.setHealthy(false);
+    metrics.observeBatch(4);
+    const families = await scrape(metrics);
+    const pairs: Array<[string, string]> = [
+      ['records_received_total', 'messages_received_total'],
+      ['records_published_total', 'messages_processed_total'],
+      ['records_failed_total', 'messages_failed_total'],
+      ['retries_total', 'messages_retried_total'],
+      ['publish_latency_seconds', 'processing_duration_seconds'],
+      ['inflight', 'inflight_messages'],
+    ];
+    for (const [ours, rust] of pairs) {
+      const renamed = (families.get(`danube_connector_${ours}`)?.samples ?? []).map((sample) => ({
+        ...sample,
+        name: sample.name.replace(ours, rust),
+      }));
+      expect(renamed.length, ours).toBeGreaterThan(0);
+      expect(families.get(`danube_connector_${rust}`)?.samples, rust).toEqual(renamed);
+    }
+    expect(
+      sampleValue(families, 'danube_connector_messages_failed_total', {
+        topic: '/iot/sensors',
+        error_type: 'timeout',
+      }),
+    ).toBe(1);
+    expect(families.get('danube_connector_health')?.samples).toEqual([
+      {
+        name: 'danube_connector_health',
+        labels: { connector: 'c', topic: 'multi-topic' },
+        value: 0,
+      },
+    ]);
+    expect(
+      sampleValue(families, 'danube_connector_batch_size_count', { topic: 'multi-topic' }),
+    ).toBe(1);
   });
 
   it('gives every runtime its own registry', async () => {
