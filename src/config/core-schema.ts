@@ -3,6 +3,7 @@ import { parseLogFilter } from './log-filter.js';
 import type {
   ConnectorConfig,
   DanubeSettings,
+  OffsetsSettings,
   ProcessingSettings,
   RetrySettings,
   SchemaMapping,
@@ -281,6 +282,61 @@ const danubeSchema = z
   })
   .meta({ description: 'Connection to the Danube broker: token, TLS files and timeouts.' });
 
+/** A SQL identifier, optionally schema-qualified (`danube_connect_offsets`, `ops.offsets`). */
+const SQL_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)?$/;
+
+/** `[offsets]` table (ours): where the runtime keeps committed offsets, and scale-out. */
+const offsetsSchema = z
+  .object({
+    store: z.enum(['none', 'file', 'postgres']).default('none').meta({
+      description:
+        'Where the runtime keeps the committed offsets it gives back at start: none (nothing kept; the connector resumes by itself, if at all), file (a local folder) or postgres (a table).',
+    }),
+    path: z.string().min(1).optional().meta({
+      description:
+        'store = "file": folder of the offsets and lock files, relative to the configuration file\'s folder; created when missing. Must outlive the process (a volume, not a container\'s own disk).',
+    }),
+    connection: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, { error: 'expected a postgres:// or postgresql:// URL' })
+      .optional()
+      .meta({
+        description:
+          'store = "postgres": connection URL, e.g. "postgres://app@db:5432/shop"; PGPASSWORD and the other libpq variables fill in what it leaves out. Needs the pg package.',
+        secret: true,
+        label: 'URL (`postgres://…`)',
+      }),
+    table: z
+      .string()
+      .regex(SQL_IDENTIFIER, { error: 'expected a SQL identifier such as offsets or ops.offsets' })
+      .default('danube_connect_offsets')
+      .meta({
+        label: 'SQL name (`table` or `schema.table`)',
+        description:
+          'store = "postgres": table of the offsets (its lock rows go to <table>_locks); both are created when missing.',
+      }),
+    lock_lease_ms: int(
+      100,
+      undefined,
+      10_000,
+      'The store lock is a lease renewed every third of this (ms). A holder that stopped renewing for this long is dead and its lock is taken over; a restart waits at most this long for the lock of a process it cannot check directly.',
+    ),
+    instance_index: z.int().min(0).default(0).meta({
+      description:
+        "This instance's index among instance_count instances of the connector (0-based; e.g. a StatefulSet ordinal). Offsets and their lock are kept per (connector_name, instance_index).",
+      env: 'CONNECTOR_INSTANCE_INDEX',
+    }),
+    instance_count: z.int().min(1).default(1).meta({
+      description:
+        'How many instances split the source; given to the connector with instance_index.',
+      env: 'CONNECTOR_INSTANCE_COUNT',
+    }),
+  })
+  .meta({
+    description:
+      "Offsets kept by the runtime: the store, its lock, and this instance's share of the source.",
+  });
+
 /**
  * Shape of the core keys at the root of the file. Kept as a plain shape (no refinements) so
  * it can be combined with a connector's settings for the JSON Schema.
@@ -303,6 +359,7 @@ export const coreShape = {
     .default([])
     .meta({ description: 'Registry schema per Danube topic.' }),
   danube: danubeSchema.prefault({}),
+  offsets: offsetsSchema.prefault({}),
 };
 
 /** Zod schema of the core keys (connector keys at the root are stripped by it). */
@@ -321,4 +378,5 @@ type _CoreMatches = Assert<Same<CoreConfigOutput, Omit<ConnectorConfig, 'config_
 type _ProcessingMatches = Assert<Same<CoreConfigOutput['processing'], ProcessingSettings>>;
 type _RetryMatches = Assert<Same<CoreConfigOutput['retry'], RetrySettings>>;
 type _DanubeMatches = Assert<Same<CoreConfigOutput['danube'], DanubeSettings>>;
+type _OffsetsMatches = Assert<Same<CoreConfigOutput['offsets'], OffsetsSettings>>;
 type _SchemaMatches = Assert<Same<CoreConfigOutput['schemas'][number], SchemaMapping>>;

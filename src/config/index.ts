@@ -30,6 +30,8 @@ export type { FieldMeta } from './zod-walk.js';
 export type {
   ConnectorConfig,
   DanubeSettings,
+  OffsetsSettings,
+  OffsetStoreKind,
   FailurePolicy,
   ProcessingSettings,
   RetrySettings,

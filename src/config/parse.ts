@@ -162,7 +162,7 @@ function validateConfig<S extends SettingsSchema>(
   if (!connector.success) errors.push(...issueProblems(connector.error.issues, envSources));
 
   const elsewhere = new Map<string, string>();
-  for (const key of ['processing', 'retry', 'danube']) {
+  for (const key of ['processing', 'retry', 'danube', 'offsets']) {
     const table = objectInfo(coreShape[key as 'processing'].unwrap());
     for (const name of Object.keys(table?.shape ?? {})) elsewhere.set(name, `${key}.${name}`);
   }

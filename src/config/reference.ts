@@ -19,6 +19,8 @@ interface Node {
   description?: string;
   env?: string;
   secret?: boolean;
+  /** How the reference names the type, when the JSON Schema type says too little. */
+  label?: string;
 }
 
 const UNBOUNDED = Number.MAX_SAFE_INTEGER;
@@ -28,6 +30,7 @@ function literal(value: unknown): string {
 }
 
 function typeOf(node: Node): string {
+  if (node.label !== undefined) return node.label;
   if (node.anyOf !== undefined) return node.anyOf.map(typeOf).join(' | ');
   if (node.const !== undefined) return literal(node.const);
   if (node.enum !== undefined) return node.enum.map(literal).join(' | ');
@@ -174,6 +177,15 @@ export function renderConfigurationReference(): string {
       '',
     ]),
     ...section('[danube]', props.danube, []),
+    ...section('[offsets]', props.offsets, [
+      'Without this table nothing is kept (`store = "none"`): a connector that resumes keeps its',
+      'position itself. With `store = "file"` or `"postgres"` the runtime saves, per offset partition,',
+      'the last offset whose records (and every record handed over before them) are published, before',
+      "it calls the connector's `commit()`, and gives them back to `initialize(core, context)`. One",
+      'instance holds the lock of its offsets at a time: a second one with the same `connector_name`',
+      'and `instance_index` is refused at start, naming the holder. See docs/operations.md, "Offsets".',
+      '',
+    ]),
     '## Environment variables',
     '',
     'Only these, plus the fields a connector marks with `.meta({ env: "NAME" })` in its zod',
@@ -205,7 +217,7 @@ export function renderConfigurationReference(): string {
     '| `schema_file = ""` for string, bytes, number | accepted; the key may also be left out |',
     ...ignored,
     '| unknown keys silently ignored | warned about (did-you-mean), errors in strict mode |',
-    '| `[danube]`, `retry.publish_timeout_ms`, `processing.max_inflight_per_partition`, `buffer_size`, `shutdown_timeout_ms`, `failure_policy`, `dead_letter_topic`, `wire_format` | new here, with the defaults above |',
+    '| `[danube]`, `[offsets]`, `retry.publish_timeout_ms`, `processing.max_inflight_per_partition`, `buffer_size`, `shutdown_timeout_ms`, `failure_policy`, `dead_letter_topic`, `wire_format` | new here, with the defaults above |',
     '',
   ].join('\n');
 }

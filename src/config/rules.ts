@@ -80,5 +80,35 @@ export function checkCoreRules(core: Readonly<Record<string, unknown>>): RuleFin
     }
   }
 
+  const offsets = core.offsets;
+  if (isTable(offsets)) checkOffsetsRules(offsets, errors, warnings);
+
   return { errors, warnings };
+}
+
+/** What each offsets store needs, and the keys it ignores. */
+const STORE_KEYS: Readonly<Record<string, string>> = { file: 'path', postgres: 'connection' };
+
+function checkOffsetsRules(
+  offsets: Readonly<Record<string, unknown>>,
+  errors: ConfigProblem[],
+  warnings: ConfigProblem[],
+): void {
+  const store = offsets.store ?? 'none';
+  if (typeof store !== 'string') return;
+  for (const [kind, key] of Object.entries(STORE_KEYS)) {
+    const given = offsets[key] !== undefined && offsets[key] !== '';
+    if (store === kind && !given) {
+      errors.push({ path: `offsets.${key}`, message: `required when store = "${kind}"` });
+    } else if (store !== kind && given) {
+      warnings.push({ path: `offsets.${key}`, message: `ignored unless store = "${kind}"` });
+    }
+  }
+  const { instance_index: index, instance_count: count } = offsets;
+  if (typeof index === 'number' && index >= (typeof count === 'number' ? count : 1)) {
+    errors.push({
+      path: 'offsets.instance_index',
+      message: `must be less than instance_count (${typeof count === 'number' ? count : 1}): instances are numbered from 0 (CONNECTOR_INSTANCE_INDEX and CONNECTOR_INSTANCE_COUNT set them too)`,
+    });
+  }
 }

@@ -73,6 +73,22 @@ export interface DanubeSettings {
   request_timeout_ms: number;
 }
 
+/** Where the runtime keeps committed offsets: nowhere, a local folder, or a PostgreSQL table. */
+export type OffsetStoreKind = 'none' | 'file' | 'postgres';
+
+/** `[offsets]`: the store of the committed offsets, its lock, and this instance's share. */
+export interface OffsetsSettings {
+  store: OffsetStoreKind;
+  /** `store = "file"`: the folder, as written in the file (relative to `config_dir`). */
+  path?: string | undefined;
+  /** `store = "postgres"`: the connection URL. */
+  connection?: string | undefined;
+  table: string;
+  lock_lease_ms: number;
+  instance_index: number;
+  instance_count: number;
+}
+
 /**
  * The validated core configuration with every default filled in.
  *
@@ -85,6 +101,7 @@ export interface ConnectorConfig {
   retry: RetrySettings;
   schemas: SchemaMapping[];
   danube: DanubeSettings;
+  offsets: OffsetsSettings;
   /** Absolute path of the folder holding the configuration file (base for `schema_file`). */
   config_dir: string;
   /** Every secret value of the configuration (token, connector secrets), for log redaction. */

@@ -10,6 +10,8 @@ export interface FieldMeta {
   /** The value is a secret: redacted from logs, errors and endpoints. */
   secret?: boolean;
   description?: string;
+  /** How docs/configuration.md names the field's type, where its JSON Schema says too little. */
+  label?: string;
 }
 
 /** A key path inside the configuration: `['schemas', 1, 'topic']`. */
