@@ -55,11 +55,20 @@ export type {
   RetrySettings,
   SchemaMapping,
   DanubeSettings,
+  OffsetsSettings,
+  OffsetStoreKind,
   FailurePolicy,
   WireFormat,
   VersionStrategy,
   SchemaTypeName,
 } from './config/index.js';
+export { OffsetLockError } from './runtime/offsets/index.js';
+export type {
+  OffsetStore,
+  StoredOffset,
+  StoredOffsetType,
+  LockHolder,
+} from './runtime/offsets/index.js';
 export { SchemaError, SchemaValidationError, encodeWithoutSchema } from './schema/index.js';
 export type {
   JsonValue,

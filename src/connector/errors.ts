@@ -24,7 +24,7 @@ export interface ConnectorErrorOptions {
  * ```
  */
 export class ConnectorError extends Error {
-  override readonly name = 'ConnectorError';
+  override readonly name: string = 'ConnectorError';
   /** How the runtime reacts to this error. */
   readonly kind: ConnectorErrorKind;
 

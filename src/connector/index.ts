@@ -6,6 +6,7 @@
 export { ConnectorError, RuntimeStoppingError, isConnectorError } from './errors.js';
 export type { ConnectorErrorKind, ConnectorErrorOptions } from './errors.js';
 export { Offset } from './offset.js';
+export type { ConnectorContext, ConnectorInstance } from './context.js';
 export type { OffsetValue } from './offset.js';
 export { SourceRecord } from './record.js';
 export { SourceEnvelope, toEnvelope } from './envelope.js';

@@ -1,3 +1,4 @@
+import type { ConnectorContext } from './context.js';
 import type { Envelopeish } from './envelope.js';
 import type { Offset } from './offset.js';
 import type { ConnectorConfig } from '../config/types.js';
@@ -21,13 +22,16 @@ export type SourceMode = 'polling' | 'streaming';
  * ```ts
  * class CounterSource extends SourceConnector {
  *   private next = 0;
- *   async initialize() {}
+ *   // With [offsets] store = "file", a restart resumes after the last published number.
+ *   async initialize(core: ConnectorConfig, context: ConnectorContext) {
+ *     const committed = context.offset('c');
+ *     this.next = committed === undefined ? 0 : Number(committed.value) + 1;
+ *   }
  *   producerConfigs() { return [{ topic: '/default/counter', partitions: 0, reliableDispatch: false }]; }
  *   override async poll() {
  *     const n = this.next++;
  *     return [SourceEnvelope.withOffset(SourceRecord.number('/default/counter', n), Offset.of('c', n))];
  *   }
- *   override async commit(offsets: Offset[]) { await saveCheckpoint(offsets); }
  * }
  * ```
  */
@@ -36,8 +40,12 @@ export abstract class SourceConnector {
    * Connect to the external system, authenticate, subscribe. Throw `ConnectorError.config`
    * for configuration mistakes and `ConnectorError.fatal` for setup failures; do not retry here.
    * Connector-specific settings come through the constructor (see `defineConnector`).
+   *
+   * `context` holds the offsets the runtime committed before (with an `[offsets]` store):
+   * resume after `context.offset(partition)`. It also says which share of the source this
+   * instance reads (`context.instance`). A connector that needs neither may leave it out.
    */
-  abstract initialize(core: ConnectorConfig): Promise<void>;
+  abstract initialize(core: ConnectorConfig, context: ConnectorContext): Promise<void>;
 
   /** The Danube topics this connector publishes to; called once after `initialize`. */
   abstract producerConfigs(): Promise<ProducerConfig[]> | ProducerConfig[];
@@ -70,7 +78,9 @@ export abstract class SourceConnector {
   /**
    * Called with, per offset partition, the last offset such that it and everything handed
    * over before it in that partition is published (or finally skipped / dead-lettered).
-   * Calls are coalesced and never overlap. A throw is retried, then fatal.
+   * Calls are coalesced and never overlap. A throw is retried, then fatal. With an
+   * `[offsets]` store the runtime has saved these offsets already: implement `commit` only to
+   * acknowledge upstream (an MQTT ack, a consumer-group commit, a replication slot).
    */
   commit?(offsets: Offset[]): Promise<void>;
 

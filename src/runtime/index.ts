@@ -2,7 +2,8 @@
  * The runtime: drives a `SourceConnector` and does everything Danube-side. The data path,
  * in order: intake (`poll-loop`, `stream-driver`) → `bounded-buffer` (backpressure) →
  * `publish-pipeline` (route, serialize once) → `partition-lanes` (order per partition) →
- * `publisher` (send, retries) → `failure-policy` → `offset-tracker` → `commit-scheduler`.
+ * `publisher` (send, retries) → `failure-policy` → `offset-tracker` → `commit-scheduler` →
+ * `persisted-offsets` (the `[offsets]` store, `offsets/`) and the connector's `commit()`.
  */
 export { SourceRuntime } from './source-runtime.js';
 export type { SourceRuntimeOptions, RunOptions, RuntimeStats } from './source-runtime.js';

@@ -1,6 +1,8 @@
 import { setMaxListeners } from 'node:events';
 import type { ConnectorConfig } from '../config/types.js';
 import { ConnectorError, RuntimeStoppingError } from '../connector/errors.js';
+import { createConnectorContext } from '../connector/context.js';
+import type { Offset } from '../connector/offset.js';
 import { validateProducerConfigs, type ProducerConfig } from '../connector/producer-config.js';
 import type { SourceConnector, SourceMode } from '../connector/source-connector.js';
 import { startHttpServer, type HttpServer } from '../observability/http-server.js';
@@ -8,6 +10,9 @@ import { createLogger, type Logger } from '../observability/logger.js';
 import { RuntimeMetrics } from '../observability/metrics.js';
 import { SecretRedactor } from '../observability/redact.js';
 import { RuntimeState } from '../observability/state.js';
+import type { OffsetStore } from './offsets/offset-store.js';
+import { configuredOffsetStore } from './offsets/open-store.js';
+import { describeHolder } from './offsets/lock-holder.js';
 import { resolveSchemas } from '../schema/resolver.js';
 import type { BackoffSettings } from './backoff.js';
 import { BoundedBuffer } from './bounded-buffer.js';
@@ -16,7 +21,9 @@ import { CommitScheduler } from './commit-scheduler.js';
 import { asError, errorMessage } from './errors.js';
 import { FailurePolicy } from './failure-policy.js';
 import { HealthMonitor } from './health-monitor.js';
+import { registerHardStop } from './hard-stop.js';
 import { OffsetTracker } from './offset-tracker.js';
+import { PersistedOffsets } from './persisted-offsets.js';
 import { runPollLoop } from './poll-loop.js';
 import { PublishPipeline, type PublishTarget } from './publish-pipeline.js';
 import { Publisher, type PublishProducer } from './publisher.js';
@@ -59,6 +66,11 @@ export interface SourceRuntimeOptions {
    * ```
    */
   secrets?: Iterable<string>;
+  /**
+   * Where committed offsets are kept, instead of the store `[offsets]` configures (for a
+   * backend of your own). The runtime locks and loads it at start and closes it at the stop.
+   */
+  offsetStore?: OffsetStore;
   /** Creates the Danube client; default `DanubeClient.connect`. */
   clientFactory?: ClientFactory;
   /** Metrics registry to fill; default a new one labelled with `connector_name`. */
@@ -123,9 +135,12 @@ export class SourceRuntime {
   private readonly clientFactory: ClientFactory;
   private readonly httpOption: false | { port?: number; host?: string };
   private readonly buffer: BoundedBuffer;
+  private readonly offsetStore: OffsetStore | undefined;
 
   private started = false;
   private stopRequested = false;
+  /** Stopped hard (the conformance kit's crash): no drain, no final commit, no `shutdown()`. */
+  private crashed = false;
   private fatalError: Error | undefined;
   private resolveStopped: () => void = () => undefined;
   private readonly stoppedSignal: Promise<void>;
@@ -137,6 +152,7 @@ export class SourceRuntime {
   private readonly deadline: StopDeadline;
 
   private http: HttpServer | undefined;
+  private persisted: PersistedOffsets | undefined;
   private client: RuntimeClient | undefined;
   private initialized = false;
   private targets = new Map<string, PublishTarget>();
@@ -160,6 +176,16 @@ export class SourceRuntime {
       options.logger ??
       createLogger({ level: core.processing.log_level, secrets, name: core.connector_name });
     this.clientFactory = options.clientFactory ?? connectDanube;
+    this.offsetStore =
+      options.offsetStore ??
+      configuredOffsetStore(core, {
+        clock: this.clock,
+        onWait: ({ holder, waitMs }) =>
+          this.logger.warn(
+            { holder, waitMs },
+            `the offsets lock is held by ${describeHolder(holder)}, which cannot be checked from here: waiting up to ${waitMs} ms (offsets.lock_lease_ms) for it to renew (then this instance stops) or go stale (then it is taken over)`,
+          ),
+      });
     this.httpOption = options.http ?? { port: core.processing.metrics_port };
     this.metrics = options.metrics ?? new RuntimeMetrics({ connector: core.connector_name });
     this.state = new RuntimeState({
@@ -180,6 +206,7 @@ export class SourceRuntime {
     });
     // Only whenRunning() callers observe it: a run that never ran is not an unhandled rejection.
     this.runningSignal.catch(() => undefined);
+    registerHardStop(this, () => this.crash());
   }
 
   /** The data path's live numbers. */
@@ -330,11 +357,17 @@ export class SourceRuntime {
         );
       }
     }
+    const loaded = await this.openOffsets();
+    if (this.stopRequested) return;
     this.client = await this.clientFactory(await clientOptions(core, this.logger));
     if (this.stopRequested) return;
 
     this.initialized = true;
-    await this.deadline.bound('connector initialize()', this.connector.initialize(core));
+    const context = createConnectorContext(loaded, {
+      index: core.offsets.instance_index,
+      count: core.offsets.instance_count,
+    });
+    await this.deadline.bound('connector initialize()', this.connector.initialize(core, context));
     if (this.stopRequested) return;
 
     const declared = await this.deadline.bound(
@@ -384,6 +417,28 @@ export class SourceRuntime {
     );
   }
 
+  /** Locks and loads the offsets store, if there is one; the offsets it holds, or none. */
+  private async openOffsets(): Promise<readonly Offset[]> {
+    const store = this.offsetStore;
+    if (store === undefined) return [];
+    const opening = PersistedOffsets.open(store);
+    // A stop during the wait for a lock must not leave the lock behind once it is taken.
+    opening.then(
+      (persisted) => {
+        this.persisted = persisted;
+      },
+      () => undefined,
+    );
+    const persisted = await this.deadline.bound('taking the offsets lock', opening);
+    this.logger.info(
+      { store: persisted.description, offsets: persisted.loaded.map(String) },
+      persisted.loaded.length === 0
+        ? `offsets kept in ${persisted.description}: none committed yet`
+        : `offsets kept in ${persisted.description}: resuming after ${persisted.loaded.map(String).join(', ')}`,
+    );
+    return persisted.loaded;
+  }
+
   private async attachSchemas(configs: ProducerConfig[]): Promise<ProducerConfig[]> {
     if (this.core.schemas.length === 0 || this.client === undefined) return configs;
     const resolved = await resolveSchemas(this.core, this.client.schemas);
@@ -427,7 +482,7 @@ export class SourceRuntime {
         ? {}
         : { deadLetter: { producer: this.deadLetterProducer, publisher } }),
     });
-    const commit = this.connector.commit?.bind(this.connector);
+    const commit = this.commitFunction();
     const tracker = commit === undefined ? undefined : new OffsetTracker();
     const pipeline = new PublishPipeline({
       targets: this.targets,
@@ -474,6 +529,21 @@ export class SourceRuntime {
     }
   }
 
+  /**
+   * What a commit does: save to the offsets store, then call the connector's `commit()`
+   * (either may be absent). Saving first means a connector that acknowledges upstream in
+   * `commit()` never does so for offsets a crash could still lose.
+   */
+  private commitFunction(): ((offsets: Offset[]) => Promise<void>) | undefined {
+    const connectorCommit = this.connector.commit?.bind(this.connector);
+    const persisted = this.persisted;
+    if (persisted === undefined) return connectorCommit;
+    return async (offsets) => {
+      await persisted.save(offsets);
+      await connectorCommit?.(offsets);
+    };
+  }
+
   private startIntake(): void {
     const pipeline = this.pipeline as PublishPipeline;
     const signal = this.intake.signal;
@@ -516,6 +586,7 @@ export class SourceRuntime {
    * client is closed all the same.
    */
   private async shutdown(): Promise<void> {
+    if (this.crashed) return this.stopHard();
     this.deadline.start();
     this.state.markStopping();
     const stopping = new RuntimeStoppingError();
@@ -541,6 +612,7 @@ export class SourceRuntime {
     if (this.initialized && shutdown !== undefined) {
       await this.awaitConnector('connector shutdown()', shutdown);
     }
+    await this.closeOffsets();
     this.deadline.clear();
 
     await this.closeDanube();
@@ -552,6 +624,44 @@ export class SourceRuntime {
       { fatal: this.fatalError === undefined ? undefined : errorMessage(this.fatalError) },
       this.fatalError === undefined ? 'stopped' : 'stopped after a fatal error',
     );
+  }
+
+  /** Releases the offsets lock (not waited for once the stop deadline passed). */
+  private async closeOffsets(): Promise<void> {
+    const persisted = this.persisted;
+    if (persisted === undefined) return;
+    const closing = persisted.close().catch((error: unknown) => {
+      this.logger.warn({ err: error }, `closing the offsets store failed: ${errorMessage(error)}`);
+    });
+    if (!this.deadline.passed) await this.deadline.within(closing);
+  }
+
+  /** Starts a hard stop (see {@link hardStop}); `run()` settles once it is done. */
+  private crash(): void {
+    this.crashed = true;
+    this.persisted?.abandon();
+    this.commits?.stop();
+    this.requestStop('hard stop');
+  }
+
+  /**
+   * What is left of a crash: nothing more is published, committed, saved or asked of the
+   * connector; the offsets lock is left to go stale, as a killed process leaves it.
+   */
+  private async stopHard(): Promise<void> {
+    const stopping = new RuntimeStoppingError('the runtime was stopped hard');
+    this.state.markStopping();
+    this.intake.abort(stopping);
+    this.sender?.stop(stopping);
+    this.publishAbort.abort(stopping);
+    this.pipeline?.closeIntake(stopping);
+    this.pipeline?.abandon(stopping);
+    this.health?.stop().catch(() => undefined);
+    this.deadline.clear();
+    await this.closeDanube();
+    this.state.markStopped();
+    await this.http?.close().catch(() => undefined);
+    this.logger.info('stopped hard: no drain, no final commit, no shutdown()');
   }
 
   /**

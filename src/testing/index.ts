@@ -37,7 +37,12 @@ export type {
   PropertyResult,
   RoundReport,
 } from './conformance/index.js';
-export { InMemorySender, PollHarness, testCoreConfig } from './harness/index.js';
+export {
+  InMemorySender,
+  PollHarness,
+  testConnectorContext,
+  testCoreConfig,
+} from './harness/index.js';
 export type {
   CoreConfig,
   CoreConfigInput,
@@ -48,4 +53,5 @@ export type {
   SentEnvelope,
   SentSelector,
   SentState,
+  TestConnectorContextOptions,
 } from './harness/index.js';

@@ -340,7 +340,7 @@ describe('ConnectorRecorder', () => {
     const table = new Table();
     table.insert(2);
     const wrapped = recorder.wrap(new TableSource(table, '/warehouse/readings', true, false));
-    await wrapped.initialize({} as never);
+    await wrapped.initialize({} as never, {} as never);
     await wrapped.producerConfigs();
     const polled = await wrapped.poll!(new AbortController().signal);
     const offset = (polled[1] as SourceEnvelope).offset as Offset;

@@ -17,6 +17,7 @@ export interface CoreConfigInput {
       Partial<Omit<CoreConfig['schemas'][number], 'schema_type'>> & { schema_type: string }
   >;
   danube?: Partial<CoreConfig['danube']>;
+  offsets?: Partial<CoreConfig['offsets']>;
 }
 
 /**

@@ -13,4 +13,6 @@ export type {
 export { PollHarness } from './poll-harness.js';
 export type { HarnessSchema, PollHarnessOptions, PolledEnvelope } from './poll-harness.js';
 export { testCoreConfig } from './core-config.js';
+export { testConnectorContext } from './connector-context.js';
+export type { TestConnectorContextOptions } from './connector-context.js';
 export type { CoreConfig, CoreConfigInput } from './core-config.js';

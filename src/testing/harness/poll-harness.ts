@@ -1,4 +1,5 @@
 import { toEnvelope, type SourceEnvelope } from '../../connector/envelope.js';
+import { createConnectorContext, type ConnectorInstance } from '../../connector/context.js';
 import type { Offset } from '../../connector/offset.js';
 import type { ConnectorConfig } from '../../config/types.js';
 import { validateProducerConfigs, type ProducerConfig } from '../../connector/producer-config.js';
@@ -28,6 +29,13 @@ export interface PollHarnessOptions {
   core: ConnectorConfig;
   /** Extra or replacing schemas per topic, without files. */
   schemas?: Record<string, HarnessSchema>;
+  /**
+   * Offsets committed before, as the runtime gives them to `initialize` from its
+   * `[offsets]` store: test that the connector resumes after them.
+   */
+  offsets?: Iterable<Offset>;
+  /** This instance's share of the source (default index 0 of 1). */
+  instance?: ConnectorInstance;
 }
 
 /** One envelope a `poll` returned, as the runtime would publish it. */
@@ -79,6 +87,12 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
  * expect(JSON.parse(first.text!)).toEqual({ id: 1, name: 'a' });
  * await harness.commit();        // commits the last offset per partition polled so far
  * await harness.stop();
+ *
+ * // Resuming: start as the runtime would after offsets were committed.
+ * const resumed = new PollHarness(new MyConnector(settings), {
+ *   core: testCoreConfig(),
+ *   offsets: [Offset.of('events', 41n)],
+ * });
  * ```
  */
 export class PollHarness {
@@ -101,10 +115,13 @@ export class PollHarness {
     return this.#producers;
   }
 
-  /** Calls `initialize(core)` and `producerConfigs()`, checks them, and compiles the codecs. */
+  /**
+   * Calls `initialize(core, context)` (context from the `offsets` and `instance` options) and
+   * `producerConfigs()`, checks them, and compiles the codecs.
+   */
   async start(): Promise<readonly ProducerConfig[]> {
-    const { core } = this.#options;
-    await this.#connector.initialize(core);
+    const { core, offsets, instance } = this.#options;
+    await this.#connector.initialize(core, createConnectorContext(offsets, instance));
     this.#producers = validateProducerConfigs(await this.#connector.producerConfigs());
     for (const entry of core.schemas) {
       const context = {
@@ -221,14 +238,15 @@ export class PollHarness {
   }
 
   /**
-   * Calls the connector's `commit` with the last offset per offset partition of every
-   * envelope polled so far (as the runtime does once they are all published). Returns the
-   * offsets committed; does nothing without offsets or without a `commit` method.
+   * Commits as the runtime does once everything polled so far is published: returns the
+   * last offset per offset partition (what an `[offsets]` store would keep; pass them as the
+   * `offsets` option of a new harness to test resuming) and calls the connector's `commit`
+   * with them, if it has one. Nothing when no envelope carried an offset.
    */
   async commit(): Promise<Offset[]> {
     const offsets = [...this.#lastOffsets.values()];
-    if (offsets.length === 0 || typeof this.#connector.commit !== 'function') return [];
-    await this.#connector.commit(offsets);
+    if (offsets.length === 0) return [];
+    await this.#connector.commit?.(offsets);
     return offsets;
   }
 

@@ -1,0 +1,105 @@
+import { Offset, type OffsetValue } from '../../connector/offset.js';
+import type { JsonValue } from '../../schema/payload.js';
+
+/** The type an offset value had when it was saved; it comes back as the same type. */
+export type StoredOffsetType = 'bigint' | 'number' | 'string';
+
+/**
+ * An offset as an {@link OffsetStore} keeps it: plain strings, so any store can hold it
+ * (a JSON file, a text column, a Redis hash) and give back the exact value and type.
+ *
+ * @example
+ * ```ts
+ * // Offset.of('orders', 42n) is stored as
+ * const stored: StoredOffset = { partition: 'orders', type: 'bigint', value: '42' };
+ * ```
+ */
+export interface StoredOffset {
+  /** The offset partition. */
+  readonly partition: string;
+  /** The value's type: `bigint`, `number` or `string`. */
+  readonly type: StoredOffsetType;
+  /** The value as text: decimal digits for a bigint, the shortest exact text of a number. */
+  readonly value: string;
+  /** Extra data saved with the offset; stores keep it as given. */
+  readonly metadata?: Readonly<Record<string, JsonValue>> | undefined;
+}
+
+const TYPES: readonly StoredOffsetType[] = ['bigint', 'number', 'string'];
+const BIGINT_TEXT = /^-?\d+$/;
+const NUMBER_TEXT = /^-?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
+
+/** The text a value is stored as (`-0` keeps its sign; `String(-0)` would not). */
+function valueText(value: OffsetValue): string {
+  if (typeof value === 'number' && Object.is(value, -0)) return '-0';
+  return String(value);
+}
+
+/** The stored form of an offset. */
+export function toStoredOffset(offset: Offset): StoredOffset {
+  return {
+    partition: offset.partition,
+    type: typeof offset.value as StoredOffsetType,
+    value: valueText(offset.value),
+  };
+}
+
+/**
+ * Reads `text` as an offset value of `type`; throws a `TypeError` saying what was expected.
+ * (`danube-connect offsets reset --to` reads its argument with it.)
+ */
+export function parseOffsetValue(type: StoredOffsetType, text: string): OffsetValue {
+  switch (type) {
+    case 'bigint':
+      if (!BIGINT_TEXT.test(text)) throw new TypeError(`expected an integer, got "${text}"`);
+      return BigInt(text);
+    case 'number': {
+      const value = Number(text);
+      if (!NUMBER_TEXT.test(text) || !Number.isFinite(value))
+        throw new TypeError(`expected a finite number, got "${text}"`);
+      return value;
+    }
+    case 'string':
+      return text;
+  }
+}
+
+/** The offset a stored one stands for; `source` names where it came from in errors. */
+export function fromStoredOffset(stored: StoredOffset, source: string): Offset {
+  try {
+    return Offset.of(stored.partition, parseOffsetValue(stored.type, stored.value));
+  } catch (error) {
+    throw new TypeError(
+      `${source}: offset of partition "${stored.partition}" (${stored.type}): ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * Checks data read from a store (a file, a row) and returns it as a {@link StoredOffset};
+ * throws a `TypeError` naming `where` and what is wrong.
+ */
+export function parseStoredOffset(raw: unknown, where: string): StoredOffset {
+  if (!isPlainObject(raw)) throw new TypeError(`${where}: expected an object`);
+  const { partition, type, value, metadata } = raw;
+  if (typeof partition !== 'string' || partition === '')
+    throw new TypeError(`${where}: "partition" must be a non-empty string`);
+  if (typeof type !== 'string' || !TYPES.includes(type as StoredOffsetType))
+    throw new TypeError(`${where}: "type" must be one of ${TYPES.join(', ')}`);
+  if (typeof value !== 'string') throw new TypeError(`${where}: "value" must be a string`);
+  if (metadata !== undefined && metadata !== null && !isPlainObject(metadata))
+    throw new TypeError(`${where}: "metadata" must be an object`);
+  const stored: StoredOffset = {
+    partition,
+    type: type as StoredOffsetType,
+    value,
+    ...(isPlainObject(metadata) ? { metadata: metadata as Record<string, JsonValue> } : {}),
+  };
+  fromStoredOffset(stored, where);
+  return stored;
+}

@@ -1,0 +1,82 @@
+import { ConnectorError, isConnectorError } from '../connector/errors.js';
+import type { Offset } from '../connector/offset.js';
+import { OffsetLockError } from './offsets/errors.js';
+import type { OffsetStore, ResettableOffsetStore } from './offsets/offset-store.js';
+import { fromStoredOffset, toStoredOffset } from './offsets/stored-offset.js';
+import { errorMessage } from './errors.js';
+
+/**
+ * The runtime's side of an {@link OffsetStore}: locked and loaded before the connector's
+ * `initialize`, saved before each of its `commit()` calls, closed at the stop (abandoned,
+ * lock kept, when the runtime is stopped hard). Store errors become `ConnectorError`s: a lost
+ * lock is fatal, a failed save retryable (the commit retries), a failed start fatal.
+ */
+export class PersistedOffsets {
+  /** The offsets loaded at start. */
+  readonly loaded: readonly Offset[];
+  readonly #store: OffsetStore;
+  #abandoned = false;
+
+  private constructor(store: OffsetStore, loaded: readonly Offset[]) {
+    this.#store = store;
+    this.loaded = loaded;
+  }
+
+  /** Takes the store's lock and loads its offsets; releases the lock again if loading fails. */
+  static async open(store: OffsetStore): Promise<PersistedOffsets> {
+    try {
+      await store.lock();
+    } catch (error) {
+      throw startError(store, 'cannot take its lock', error);
+    }
+    try {
+      const stored = await store.load();
+      return new PersistedOffsets(
+        store,
+        stored.map((s) => fromStoredOffset(s, `offsets store ${store.description}`)),
+      );
+    } catch (error) {
+      await store.close().catch(() => undefined);
+      throw startError(store, 'cannot load the offsets', error);
+    }
+  }
+
+  /** Where the offsets are kept. */
+  get description(): string {
+    return this.#store.description;
+  }
+
+  /** Saves the committed offsets; resolves once they are durable. */
+  async save(offsets: readonly Offset[]): Promise<void> {
+    if (this.#abandoned) throw ConnectorError.fatal('the offsets store was abandoned (hard stop)');
+    try {
+      await this.#store.save(offsets.map(toStoredOffset));
+    } catch (error) {
+      if (isConnectorError(error, 'fatal') || isConnectorError(error, 'config')) throw error;
+      throw ConnectorError.retryable(
+        `saving offsets to ${this.#store.description} failed: ${errorMessage(error)}`,
+        { cause: error },
+      );
+    }
+  }
+
+  /** Releases the lock. */
+  async close(): Promise<void> {
+    await this.#store.close();
+  }
+
+  /** Stops the store as a crash would: no more saves, the lock left to go stale. */
+  abandon(): void {
+    this.#abandoned = true;
+    const store = this.#store as Partial<ResettableOffsetStore>;
+    if (typeof store.abandon === 'function') store.abandon();
+  }
+}
+
+function startError(store: OffsetStore, what: string, error: unknown): Error {
+  if (error instanceof OffsetLockError || isConnectorError(error, 'config')) return error;
+  return ConnectorError.fatal(
+    `offsets store ${store.description}: ${what}: ${errorMessage(error)}`,
+    { cause: error },
+  );
+}
