@@ -34,6 +34,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/config-schema.js')).configSchemaCommand,
   },
   {
+    name: 'offsets',
+    summary: 'show or reset the offsets the runtime keeps in the [offsets] store',
+    load: async () => (await import('./commands/offsets.js')).offsetsCommand,
+  },
+  {
     name: 'dev-broker',
     summary: 'run the embedded Danube broker for local development',
     load: async () => (await import('./commands/dev-broker.js')).devBrokerCommand,
