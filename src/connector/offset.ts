@@ -7,6 +7,9 @@ export type OffsetValue = bigint | number | string;
  * through `commit()` once the record and everything handed over before it in the same
  * partition is published (or finally skipped / dead-lettered).
  *
+ * An offset may carry metadata (Rust's `Offset::with_metadata`): text of the connector's own
+ * returned with it, e.g. the broker session or file generation the value belongs to.
+ *
  * @example
  * ```ts
  * const offset = Offset.of('orders', 42n);
@@ -18,10 +21,13 @@ export class Offset {
   readonly partition: string;
   /** The connector's value, returned unchanged. */
   readonly value: OffsetValue;
+  /** The connector's metadata, returned unchanged; undefined when none was given. */
+  readonly metadata: string | undefined;
 
-  private constructor(partition: string, value: OffsetValue) {
+  private constructor(partition: string, value: OffsetValue, metadata: string | undefined) {
     this.partition = partition;
     this.value = value;
+    this.metadata = metadata;
     Object.freeze(this);
   }
 
@@ -35,6 +41,32 @@ export class Offset {
    * ```
    */
   static of(partition: string, value: OffsetValue): Offset {
+    return Offset.create(partition, value, undefined);
+  }
+
+  /**
+   * Creates an offset carrying metadata, as Rust's `Offset::with_metadata`: `commit()` gets it
+   * back with the offset.
+   *
+   * @example
+   * ```ts
+   * Offset.withMetadata('partition-1', 100, 'session-7');
+   * ```
+   */
+  static withMetadata(partition: string, value: OffsetValue, metadata: string): Offset {
+    if (typeof metadata !== 'string') {
+      throw new TypeError(
+        `Offset.withMetadata: metadata of partition "${partition}" must be a string`,
+      );
+    }
+    return Offset.create(partition, value, metadata);
+  }
+
+  private static create(
+    partition: string,
+    value: OffsetValue,
+    metadata: string | undefined,
+  ): Offset {
     if (typeof partition !== 'string' || partition.length === 0) {
       throw new TypeError('Offset.of: partition must be a non-empty string');
     }
@@ -46,12 +78,16 @@ export class Offset {
         `Offset.of: value of partition "${partition}" must be a bigint, number or string`,
       );
     }
-    return new Offset(partition, value);
+    return new Offset(partition, value, metadata);
   }
 
-  /** Whether both offsets have the same partition and the same value (and value type). */
+  /** Whether both offsets have the same partition, value (and value type) and metadata. */
   equals(other: Offset): boolean {
-    return this.partition === other.partition && this.value === other.value;
+    return (
+      this.partition === other.partition &&
+      this.value === other.value &&
+      this.metadata === other.metadata
+    );
   }
 
   /** `partition@value`, for logs. */

@@ -125,6 +125,19 @@ describe('Offset and SourceEnvelope', () => {
     expect(() => Offset.of('p', Number.NaN)).toThrow(/finite/);
   });
 
+  it('carries optional metadata, like Rust Offset::with_metadata', () => {
+    const plain = Offset.of('partition-0', 42);
+    expect(plain.metadata).toBeUndefined();
+    const tagged = Offset.withMetadata('partition-1', 100, 'session-7');
+    expect(tagged).toMatchObject({ partition: 'partition-1', value: 100, metadata: 'session-7' });
+    expect(Object.isFrozen(tagged)).toBe(true);
+    expect(tagged.equals(Offset.withMetadata('partition-1', 100, 'session-7'))).toBe(true);
+    expect(tagged.equals(Offset.of('partition-1', 100))).toBe(false);
+    expect(tagged.toString()).toBe('partition-1@100');
+    expect(() => Offset.withMetadata('p', 1, 7 as unknown as string)).toThrow(/must be a string/);
+    expect(() => Offset.withMetadata('', 1, 'm')).toThrow(/partition/);
+  });
+
   it('wraps records, with or without offset', () => {
     const record = SourceRecord.number('/d/t', 1);
     expect(toEnvelope(record).offset).toBeUndefined();

@@ -15,6 +15,15 @@ describe('OffsetTracker', () => {
     expect(tracker.take()).toEqual([]);
   });
 
+  it('hands back the offset object itself, metadata included', () => {
+    const tracker = new OffsetTracker();
+    const offset = Offset.withMetadata('p', 7n, 'generation-3');
+    tracker.settle(tracker.track(offset));
+    const [taken] = tracker.take();
+    expect(taken).toBe(offset);
+    expect(taken?.metadata).toBe('generation-3');
+  });
+
   it('keeps partitions independent and uses hand-over order, not offset values', () => {
     const tracker = new OffsetTracker();
     const x = tracker.track(Offset.of('x', 'cursor-z'));
