@@ -61,4 +61,19 @@ export interface SourceSender {
   send(item: Envelopeish, options?: SourceSendOptions): Promise<DeliveryReceipt>;
   /** Accepts several, in order; resolves once all are accepted. */
   sendBatch(items: readonly Envelopeish[]): Promise<DeliveryReceipt[]>;
+  /**
+   * Whether the runtime refuses new records (shutdown began): every `send` then rejects with
+   * `RuntimeStoppingError`. Like Rust's `SourceSender::is_closed()`, it lets a callback-driven
+   * connector stop taking from upstream — leaving messages unacknowledged for redelivery —
+   * instead of reading them only to have `send` refuse them.
+   *
+   * @example
+   * ```ts
+   * client.on('message', (topic, payload, packet) => {
+   *   if (sender.isClosed()) return; // not acked: the broker redelivers after the restart
+   *   void forward(topic, payload, packet);
+   * });
+   * ```
+   */
+  isClosed(): boolean;
 }

@@ -56,8 +56,7 @@ export class StreamSender implements SourceSender {
     this.outage = outage;
   }
 
-  /** Whether `stop` was called. */
-  get stopped(): boolean {
+  isClosed(): boolean {
     return this.stoppedWith !== undefined;
   }
 

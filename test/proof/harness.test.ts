@@ -165,13 +165,15 @@ describe('InMemorySender', () => {
     expect(sender.sent[1]?.offset?.toString()).toBe('p@1');
   });
 
-  it('waits for sends without polling, and refuses sends after stop', async () => {
+  it('waits for sends without polling, and refuses sends after stop (isClosed)', async () => {
     const sender = new InMemorySender();
     const waiting = sender.waitForSent(2);
     await sender.send(SourceRecord.string('/default/logs', 'a'));
     await sender.send(SourceRecord.string('/default/logs', 'b'));
     expect((await waiting).map((s) => s.index)).toEqual([0, 1]);
+    expect(sender.isClosed()).toBe(false);
     sender.stop();
+    expect(sender.isClosed()).toBe(true);
     await expect(sender.send(SourceRecord.string('/default/logs', 'c'))).rejects.toBeInstanceOf(
       RuntimeStoppingError,
     );

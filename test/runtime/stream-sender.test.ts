@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { RuntimeStoppingError } from '../../src/connector/errors.js';
 import { SourceRecord } from '../../src/connector/record.js';
 import { runPushSource, topic, useTestBroker } from './support.js';
 
@@ -31,5 +32,21 @@ describe('SourceSender.send with a signal', () => {
       .messages('/default/deadline')
       .map((m) => m.payload.toString());
     expect(stored).toEqual(['one', 'two', 'four']);
+  });
+});
+
+describe('SourceSender.isClosed', () => {
+  it('is false while running and true once the runtime stops, when send refuses', async () => {
+    const { source, run } = runPushSource(broker(), [topic('/default/closing')]);
+    const sender = await source.sender;
+    expect(sender.isClosed()).toBe(false);
+    await (
+      await sender.send(SourceRecord.string('/default/closing', 'kept'))
+    ).delivered;
+    await run.stop();
+    expect(sender.isClosed()).toBe(true);
+    await expect(sender.send(SourceRecord.string('/default/closing', 'late'))).rejects.toThrow(
+      RuntimeStoppingError,
+    );
   });
 });

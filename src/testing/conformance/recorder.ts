@@ -178,6 +178,7 @@ export class ConnectorRecorder extends EventEmitter {
         for (const item of items) receipts.push(await accept(item));
         return receipts;
       },
+      isClosed: () => sender.isClosed(),
     };
   }
 

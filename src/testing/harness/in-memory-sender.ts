@@ -182,6 +182,11 @@ export class InMemorySender implements SourceSender {
     for (const waiter of this.#roomWaiters.splice(0)) waiter.reject(this.#stopped);
   }
 
+  /** Whether {@link InMemorySender.stop} was called: sends are refused from then on. */
+  isClosed(): boolean {
+    return this.#stopped !== undefined;
+  }
+
   /**
    * Resolves once at least `count` envelopes have been sent in total, with the first
    * `count` of them. Event-driven: no polling, no sleeps.
