@@ -5,6 +5,9 @@
  * any server.
  */
 import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -12,6 +15,7 @@ import {
   startLocalPostgres,
   type LocalPostgres,
 } from '../../examples/postgres-source/local-postgres.js';
+import { runCli } from '../../src/cli/cli.js';
 import { Offset } from '../../src/connector/offset.js';
 import { OffsetLockError } from '../../src/runtime/offsets/errors.js';
 import type { LeaseWait } from '../../src/runtime/offsets/lease.js';
@@ -22,6 +26,9 @@ import {
 } from '../../src/runtime/offsets/postgres-store.js';
 import { toStoredOffset } from '../../src/runtime/offsets/stored-offset.js';
 import { ManualClock } from '../../src/runtime/clock.js';
+import { startBroker } from '../../src/testing/broker/server.js';
+import { memoryIo } from '../cli/support/memory-io.js';
+import { crashAndRecover, crashFixture, killWhenStored } from '../proof/support/crash-run.js';
 
 const LEASE = 60_000;
 const TABLE = 'test_offsets';
@@ -242,5 +249,70 @@ describe.each(servers)('PostgresOffsetStore on $name', ({ url }) => {
     crashed.abandon();
     expect(await renewals()).toBe('0');
     await store().lock(); // not held by a live store of this process any more
+  });
+});
+
+describe('runtime offsets in PostgreSQL, the process SIGKILLed', () => {
+  it('resume with nothing lost, past the dead holder lease', async () => {
+    const broker = await startBroker({ namespaces: ['default', 'proof'] });
+    const pool = new pg.Pool({ connectionString: (local as LocalPostgres).url, max: 1 });
+    try {
+      const summary = await crashAndRecover(broker, await crashFixture(), {
+        name: 'postgres-store-mid-batch',
+        env: {
+          CRASH_POINT: 'none',
+          CRASH_STORE: 'postgres',
+          CRASH_POSTGRES_URL: (local as LocalPostgres).url,
+        },
+        kill: killWhenStored(broker, 120),
+        persisted: async () => {
+          const { rows } = await pool.query<{ offset_value: string }>(
+            "SELECT offset_value FROM crash_offsets WHERE connector = 'crash-proof'",
+          );
+          return rows[0] === undefined ? -1 : Number(rows[0].offset_value);
+        },
+      });
+      console.log(`\nCrash consistency\n${summary}\n`);
+    } finally {
+      await pool.end();
+      await broker.close();
+    }
+  }, 180_000);
+});
+
+describe('danube-connect offsets on a postgres store', () => {
+  it('shows and resets the rows of the configured instance', async () => {
+    const url = (local as LocalPostgres).url;
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'cli-pg-offsets-'));
+    const config = path.join(dir, 'connector.toml');
+    await writeFile(
+      config,
+      `danube_service_url = "http://127.0.0.1:6650"\nconnector_name = "cli-pg"\n[offsets]\nstore = "postgres"\nconnection = "${url}"\ntable = "${TABLE}"\n`,
+    );
+    const seeded = new PostgresOffsetStore({
+      connection: url,
+      table: TABLE,
+      connector: 'cli-pg',
+      instance: 0,
+      leaseMs: LEASE,
+    });
+    await seeded.lock();
+    await seeded.save([toStoredOffset(Offset.of('wal', '0/16B3748'))]);
+    await seeded.close();
+    const cli = async (...args: string[]) => {
+      const { io, stdout, stderr } = memoryIo();
+      const code = await runCli(['offsets', ...args, '-c', config], io);
+      return { code, out: stdout.text + stderr.text };
+    };
+    try {
+      expect(await cli('show')).toEqual({
+        code: 0,
+        out: `offsets of cli-pg (instance 0) in postgres ${new URL(url).host}/postgres table ${TABLE}:\n  wal  string  0/16B3748\n`,
+      });
+      expect((await cli('reset', '-p', 'wal', '--to', '0/FF')).code).toBe(0);
+      expect((await cli('show', '--json')).out).toContain('"value": "0/FF"');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

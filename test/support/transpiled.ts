@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
@@ -32,6 +32,10 @@ export async function transpiled(entry: string): Promise<string> {
   const outDir = path.join(CACHE, hash.digest('hex').slice(0, 16));
   await mkdir(outDir, { recursive: true });
   await writeFile(path.join(outDir, 'package.json'), '{ "type": "module" }\n');
+  // The client reads its .proto files relative to its own location.
+  await symlink(path.join(REPO, 'proto'), path.join(outDir, 'proto')).catch((error: unknown) => {
+    if ((error as { code?: unknown }).code !== 'EEXIST') throw error;
+  });
   for (const [file, text] of sources) {
     const out = path.join(outDir, path.relative(REPO, file)).replace(/\.ts$/, '.js');
     const { outputText } = ts.transpileModule(text, {
