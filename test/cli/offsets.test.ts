@@ -58,7 +58,7 @@ describe('danube-connect offsets', () => {
     );
     await seed([
       toStoredOffset(Offset.of('orders', 2n ** 63n)),
-      { ...toStoredOffset(Offset.of('wal', '0/16B3748')), metadata: { slot: 'danube' } },
+      toStoredOffset(Offset.withMetadata('wal', '0/16B3748', 'slot danube')),
     ]);
     await seed([toStoredOffset(Offset.of('orders', 7n))], 2);
 
@@ -67,7 +67,7 @@ describe('danube-connect offsets', () => {
     expect(text.stdout).toBe(
       `offsets of orders-source (instance 0) in file ${path.join(dir, 'state', 'orders-source.0.offsets.json')}:\n` +
         '  orders  bigint  9223372036854775808\n' +
-        '  wal     string  0/16B3748  {"slot":"danube"}\n',
+        '  wal     string  0/16B3748  (metadata "slot danube")\n',
     );
     const json = await cli(['show', '--json'], {
       CONNECTOR_INSTANCE_INDEX: '2',

@@ -118,7 +118,7 @@ describe.each(servers)('PostgresOffsetStore on $name', ({ url }) => {
     expect(await first.load()).toEqual([]);
     await first.save([
       toStoredOffset(Offset.of('orders', 2n ** 64n)),
-      { ...toStoredOffset(Offset.of('wal', '0/16B3748')), metadata: { slot: 'danube' } },
+      toStoredOffset(Offset.withMetadata('wal', '0/16B3748', 'slot danube')),
       toStoredOffset(Offset.of('ratio', 0.1)),
     ]);
     await first.save([toStoredOffset(Offset.of('orders', 2n ** 64n + 1n))]);
@@ -129,7 +129,7 @@ describe.each(servers)('PostgresOffsetStore on $name', ({ url }) => {
     expect(await second.load()).toEqual([
       { partition: 'orders', type: 'bigint', value: '18446744073709551617' },
       { partition: 'ratio', type: 'number', value: '0.1' },
-      { partition: 'wal', type: 'string', value: '0/16B3748', metadata: { slot: 'danube' } },
+      { partition: 'wal', type: 'string', value: '0/16B3748', metadata: 'slot danube' },
     ]);
     await second.replace([toStoredOffset(Offset.of('orders', 1n))]);
     expect(await second.load()).toEqual([{ partition: 'orders', type: 'bigint', value: '1' }]);

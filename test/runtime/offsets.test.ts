@@ -124,7 +124,7 @@ describe('SourceRuntime with an offsets store', () => {
       partition: 'other',
       type: 'string',
       value: 'x',
-      metadata: { a: 1 },
+      metadata: 'session 7',
     });
     const held = new HeldSends();
     const connector = new Rows(41n);
@@ -137,6 +137,7 @@ describe('SourceRuntime with an offsets store', () => {
     expect(offsets.holder).toBe(store);
     const context = connector.context as ConnectorContext;
     expect(context.offset('rows')).toEqual(Offset.of('rows', 41n));
+    expect(context.offset('other')).toEqual(Offset.withMetadata('other', 'x', 'session 7'));
     expect(context.offset('missing')).toBeUndefined();
     expect([...context.offsets.keys()].sort()).toEqual(['other', 'rows']);
     expect(context.instance).toEqual({ index: 1, count: 3 });

@@ -149,7 +149,8 @@ function show(io: CliIo, scope: string, stored: readonly StoredOffset[], json: b
   if (stored.length === 0) println(io.stdout, '  none (the connector starts from the beginning)');
   const width = Math.max(0, ...stored.map((o) => o.partition.length));
   for (const offset of stored) {
-    const metadata = offset.metadata === undefined ? '' : `  ${JSON.stringify(offset.metadata)}`;
+    const metadata =
+      offset.metadata === undefined ? '' : `  (metadata ${JSON.stringify(offset.metadata)})`;
     println(
       io.stdout,
       `  ${offset.partition.padEnd(width)}  ${offset.type.padEnd(6)}  ${offset.value}${metadata}`,

@@ -199,7 +199,7 @@ export class PostgresOffsetStore implements ResettableOffsetStore {
          offset_partition text NOT NULL,
          value_type text NOT NULL,
          offset_value text NOT NULL,
-         metadata jsonb,
+         metadata text,
          saved_at timestamptz NOT NULL DEFAULT now(),
          PRIMARY KEY (connector, instance, offset_partition)
        )`,
@@ -317,14 +317,9 @@ export class PostgresOffsetStore implements ResettableOffsetStore {
     const params: unknown[] = [this.#options.connector, this.#options.instance];
     const rows: string[] = [];
     for (const offset of offsets) {
-      params.push(
-        offset.partition,
-        offset.type,
-        offset.value,
-        offset.metadata === undefined ? null : JSON.stringify(offset.metadata),
-      );
+      params.push(offset.partition, offset.type, offset.value, offset.metadata ?? null);
       const n = params.length;
-      rows.push(`($1, $2, $${n - 3}, $${n - 2}, $${n - 1}, $${n}::jsonb, now())`);
+      rows.push(`($1, $2, $${n - 3}, $${n - 2}, $${n - 1}, $${n}, now())`);
     }
     await client.query(
       `INSERT INTO ${this.#offsetsTable}

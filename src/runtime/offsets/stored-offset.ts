@@ -1,5 +1,4 @@
 import { Offset, type OffsetValue } from '../../connector/offset.js';
-import type { JsonValue } from '../../schema/payload.js';
 
 /** The type an offset value had when it was saved; it comes back as the same type. */
 export type StoredOffsetType = 'bigint' | 'number' | 'string';
@@ -21,8 +20,8 @@ export interface StoredOffset {
   readonly type: StoredOffsetType;
   /** The value as text: decimal digits for a bigint, the shortest exact text of a number. */
   readonly value: string;
-  /** Extra data saved with the offset; stores keep it as given. */
-  readonly metadata?: Readonly<Record<string, JsonValue>> | undefined;
+  /** The offset's metadata (`Offset.withMetadata`), kept as given. */
+  readonly metadata?: string | undefined;
 }
 
 const TYPES: readonly StoredOffsetType[] = ['bigint', 'number', 'string'];
@@ -41,6 +40,7 @@ export function toStoredOffset(offset: Offset): StoredOffset {
     partition: offset.partition,
     type: typeof offset.value as StoredOffsetType,
     value: valueText(offset.value),
+    ...(offset.metadata === undefined ? {} : { metadata: offset.metadata }),
   };
 }
 
@@ -67,7 +67,10 @@ export function parseOffsetValue(type: StoredOffsetType, text: string): OffsetVa
 /** The offset a stored one stands for; `source` names where it came from in errors. */
 export function fromStoredOffset(stored: StoredOffset, source: string): Offset {
   try {
-    return Offset.of(stored.partition, parseOffsetValue(stored.type, stored.value));
+    const value = parseOffsetValue(stored.type, stored.value);
+    return stored.metadata === undefined
+      ? Offset.of(stored.partition, value)
+      : Offset.withMetadata(stored.partition, value, stored.metadata);
   } catch (error) {
     throw new TypeError(
       `${source}: offset of partition "${stored.partition}" (${stored.type}): ${error instanceof Error ? error.message : String(error)}`,
@@ -92,13 +95,13 @@ export function parseStoredOffset(raw: unknown, where: string): StoredOffset {
   if (typeof type !== 'string' || !TYPES.includes(type as StoredOffsetType))
     throw new TypeError(`${where}: "type" must be one of ${TYPES.join(', ')}`);
   if (typeof value !== 'string') throw new TypeError(`${where}: "value" must be a string`);
-  if (metadata !== undefined && metadata !== null && !isPlainObject(metadata))
-    throw new TypeError(`${where}: "metadata" must be an object`);
+  if (metadata !== undefined && metadata !== null && typeof metadata !== 'string')
+    throw new TypeError(`${where}: "metadata" must be a string`);
   const stored: StoredOffset = {
     partition,
     type: type as StoredOffsetType,
     value,
-    ...(isPlainObject(metadata) ? { metadata: metadata as Record<string, JsonValue> } : {}),
+    ...(typeof metadata === 'string' ? { metadata } : {}),
   };
   fromStoredOffset(stored, where);
   return stored;
