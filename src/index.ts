@@ -57,6 +57,7 @@ export type {
   DanubeSettings,
   OffsetsSettings,
   OffsetStoreKind,
+  DeadLetterFallback,
   FailurePolicy,
   WireFormat,
   VersionStrategy,

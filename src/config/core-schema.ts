@@ -25,6 +25,12 @@ const SCHEMA_TYPES = ['json_schema', 'avro', 'string', 'bytes', 'number'] as con
 const topic = (description: string) =>
   z.string().regex(TOPIC_PATTERN, { error: TOPIC_MESSAGE }).meta({ description });
 
+/**
+ * Largest `dead_letter_max_payload_bytes`: the broker's 4 MiB message limit less 64 KiB for
+ * the attributes and the rest of the message.
+ */
+const DEAD_LETTER_PAYLOAD_LIMIT = 4 * 1024 * 1024 - 64 * 1024;
+
 const int = (min: number, max: number | undefined, def: number, description: string) => {
   const base = z.int().min(min);
   return (max === undefined ? base : base.max(max)).default(def).meta({ description });
@@ -131,6 +137,16 @@ const processingSchema = z
     dead_letter_topic: topic(
       'Topic receiving records that finally failed; required when failure_policy = "dead_letter".',
     ).optional(),
+    dead_letter_max_payload_bytes: int(
+      0,
+      DEAD_LETTER_PAYLOAD_LIMIT,
+      1_048_576,
+      "Largest payload sent to dead_letter_topic (bytes, below the broker's 4 MiB message limit, which the client cannot see): a longer one is cut to this size and marked with the dlq.truncated and dlq.original_size attributes, so an oversize record is dead-lettered instead of refused again.",
+    ),
+    dead_letter_fallback: z.enum(['fail', 'skip']).default('skip').meta({
+      description:
+        'What happens when dead_letter_topic refuses a record: skip it with an error log and the skipped metric (the connector keeps running, as Kafka Connect does), or stop the connector (the record is read again after a restart, and may be refused again). A dead-letter publish that times out always stops the connector.',
+    }),
   })
   .meta({ description: 'Batching, polling, concurrency, observability and failure handling.' });
 

@@ -32,6 +32,7 @@ export type {
   DanubeSettings,
   OffsetsSettings,
   OffsetStoreKind,
+  DeadLetterFallback,
   FailurePolicy,
   ProcessingSettings,
   RetrySettings,

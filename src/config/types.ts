@@ -25,6 +25,9 @@ export type WireFormat = 'default' | 'binary';
 /** What the runtime does with a record that finally failed to publish. */
 export type FailurePolicy = 'fail' | 'skip' | 'dead_letter';
 
+/** What happens when the dead-letter topic refuses a record: stop, or skip it with an error log. */
+export type DeadLetterFallback = 'fail' | 'skip';
+
 /** `[processing]`: batching, polling, concurrency, observability and failure handling. */
 export interface ProcessingSettings {
   batch_size: number;
@@ -40,6 +43,8 @@ export interface ProcessingSettings {
   shutdown_timeout_ms: number;
   failure_policy: FailurePolicy;
   dead_letter_topic?: string | undefined;
+  dead_letter_max_payload_bytes: number;
+  dead_letter_fallback: DeadLetterFallback;
 }
 
 /** `[retry]`: bounds for source retries (time, optional), commit retries (count) and publish retries (time). */

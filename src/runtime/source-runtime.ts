@@ -480,7 +480,14 @@ export class SourceRuntime {
       logger: this.logger.child({ component: 'failure-policy' }),
       ...(this.deadLetterProducer === undefined
         ? {}
-        : { deadLetter: { producer: this.deadLetterProducer, publisher } }),
+        : {
+            deadLetter: {
+              producer: this.deadLetterProducer,
+              publisher,
+              maxPayloadBytes: core.processing.dead_letter_max_payload_bytes,
+              fallback: core.processing.dead_letter_fallback,
+            },
+          }),
     });
     const commit = this.commitFunction();
     const tracker = commit === undefined ? undefined : new OffsetTracker();

@@ -23,6 +23,8 @@ describe('core configuration defaults', () => {
     ['buffer_size', 1_000],
     ['shutdown_timeout_ms', 30_000],
     ['failure_policy', 'fail'],
+    ['dead_letter_max_payload_bytes', 1_048_576],
+    ['dead_letter_fallback', 'skip'],
   ] as const)('processing.%s defaults to %j', (key, value) => {
     expect(core.processing[key]).toBe(value);
   });
@@ -39,6 +41,10 @@ describe('core configuration defaults', () => {
     ['publish_timeout_ms', 120_000],
   ] as const)('retry.%s defaults to %j', (key, value) => {
     expect(core.retry[key]).toBe(value);
+  });
+
+  it('retry.source_retry_timeout_ms is unset by default (a failing source is retried without limit)', () => {
+    expect('source_retry_timeout_ms' in core.retry).toBe(false);
   });
 
   it('danube table defaults: no token, no TLS files, 10 s timeouts', () => {
@@ -92,12 +98,15 @@ buffer_size = 1
 shutdown_timeout_ms = 1
 failure_policy = "dead_letter"
 dead_letter_topic = "/default/dlq"
+dead_letter_max_payload_bytes = 0
+dead_letter_fallback = "fail"
 
 [retry]
 max_retries = 100
 retry_backoff_ms = 0
 max_backoff_ms = 0
 publish_timeout_ms = 1
+source_retry_timeout_ms = 600000
 
 [danube]
 token = "jwt"
@@ -130,12 +139,15 @@ wire_format = "binary"
       shutdown_timeout_ms: 1,
       failure_policy: 'dead_letter',
       dead_letter_topic: '/default/dlq',
+      dead_letter_max_payload_bytes: 0,
+      dead_letter_fallback: 'fail',
     });
     expect(config.core.retry).toEqual({
       max_retries: 100,
       retry_backoff_ms: 0,
       max_backoff_ms: 0,
       publish_timeout_ms: 1,
+      source_retry_timeout_ms: 600_000,
     });
     expect(config.core.danube).toEqual({
       token: 'jwt',

@@ -202,6 +202,21 @@ describe('bad configurations: one exact message each', () => {
       `processing.dead_letter_topic: ${TOPIC_MESSAGE}`,
     ],
     [
+      'dead-letter payload limit at 4 MiB',
+      `${BASE}[processing]\ndead_letter_max_payload_bytes = 4194304`,
+      'processing.dead_letter_max_payload_bytes: must be at most 4128768',
+    ],
+    [
+      'unknown dead-letter fallback',
+      `${BASE}[processing]\ndead_letter_fallback = "retry"`,
+      'processing.dead_letter_fallback: expected one of "fail", "skip"',
+    ],
+    [
+      'zero source retry timeout',
+      `${BASE}[retry]\nsource_retry_timeout_ms = 0`,
+      'retry.source_retry_timeout_ms: must be at least 1',
+    ],
+    [
       'nan timeout',
       `${BASE}[danube]\nconnect_timeout_ms = nan`,
       'danube.connect_timeout_ms: expected integer, got nan',

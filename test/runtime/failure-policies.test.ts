@@ -111,13 +111,17 @@ describe('failure policies', () => {
     expect(lastCommitted(source.lifecycle.commits).get('s')).toBe(2);
   });
 
-  it('dead_letter: when the dead-letter topic refuses the record too, the runtime stops (nothing dropped)', async () => {
+  it('dead_letter with dead_letter_fallback = "fail": when the dead-letter topic refuses the record too, the runtime stops (nothing dropped)', async () => {
     const { source, run } = runPushSource(broker(), [topic('/default/p')], {
-      processing: { failure_policy: 'dead_letter', dead_letter_topic: '/default/dlq' },
+      processing: {
+        failure_policy: 'dead_letter',
+        dead_letter_topic: '/default/dlq',
+        dead_letter_fallback: 'fail',
+      },
     });
     const results = await sendAll(source, [oversize(0)]);
     await expect(run.done).rejects.toThrow(
-      /could not be sent to the dead-letter topic \/default\/dlq/,
+      /^record for \/default\/p at offset s@0 failed \(.*\) and the dead-letter topic \/default\/dlq refused it: .*\(processing.dead_letter_fallback = "fail" stops the connector; "skip" keeps it running\)$/,
     );
     expect(results[0]).toBeInstanceOf(Error);
     expect(source.lifecycle.commits).toEqual([]);

@@ -15,6 +15,7 @@ export interface PipelineSetup {
   maxInflight?: number;
   bufferSize?: number;
   publishTimeoutMs?: number;
+  deadLetterFallback?: 'fail' | 'skip';
 }
 
 /** A publish pipeline over fake producers answered by the test, with a manual clock. */
@@ -44,7 +45,14 @@ export function makePipeline(setup: PipelineSetup) {
     state,
     logger,
     ...(policy === 'dead_letter'
-      ? { deadLetter: { producer: deadLetterProducer, publisher } }
+      ? {
+          deadLetter: {
+            producer: deadLetterProducer,
+            publisher,
+            maxPayloadBytes: 1_024,
+            fallback: setup.deadLetterFallback ?? 'fail',
+          },
+        }
       : {}),
   });
   const tracker = new OffsetTracker();
