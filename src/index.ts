@@ -42,6 +42,7 @@ export type {
   RuntimeClient,
   PublishProducer,
 } from './runtime/index.js';
+export type { TokenSupplier } from './client/token.js';
 export { loadConfig, loadConfigSync, parseConfig, ConfigError } from './config/index.js';
 export type {
   ConnectorConfig,

@@ -17,6 +17,7 @@ import { withRetry } from './retry.js';
 import { SchemaRegistryClient } from './schema-registry.js';
 import { parseServiceUrl, type BrokerEndpoint } from './service-url.js';
 import { closedError } from './status.js';
+import { tokenCallCredentials } from './token.js';
 
 /**
  * A connection to a Danube cluster: creates producers and consumers, looks topics up,
@@ -63,14 +64,10 @@ export class DanubeClient {
     setMaxListeners(0, this.lifetime.signal);
     this.connections = new BrokerConnections({
       secure: endpoint.secure,
-      credentials: endpoint.secure
-        ? grpc.credentials.createSsl(
-            options.tls?.ca ?? null,
-            options.tls?.key ?? null,
-            options.tls?.cert ?? null,
-          )
-        : grpc.credentials.createInsecure(),
-      token: options.token,
+      credentials: channelCredentials(endpoint, options),
+      // A fixed token goes into each call's metadata directly; a supplier is asked per call
+      // through call credentials (https only, as every token).
+      token: typeof options.token === 'string' ? options.token : undefined,
       keepaliveIntervalMs: options.keepaliveIntervalMs ?? CLIENT_DEFAULTS.keepaliveIntervalMs,
       keepaliveTimeoutMs: options.keepaliveTimeoutMs ?? CLIENT_DEFAULTS.keepaliveTimeoutMs,
     });
@@ -198,6 +195,21 @@ export class DanubeClient {
   private assertOpen(): void {
     if (this.closed) throw closedError('Danube client');
   }
+}
+
+function channelCredentials(
+  endpoint: BrokerEndpoint,
+  options: DanubeClientOptions,
+): grpc.ChannelCredentials {
+  if (!endpoint.secure) return grpc.credentials.createInsecure();
+  const tls = grpc.credentials.createSsl(
+    options.tls?.ca ?? null,
+    options.tls?.key ?? null,
+    options.tls?.cert ?? null,
+  );
+  return typeof options.token === 'function'
+    ? grpc.credentials.combineChannelCredentials(tls, tokenCallCredentials(options.token))
+    : tls;
 }
 
 function validate(options: DanubeClientOptions): BrokerEndpoint {

@@ -40,6 +40,8 @@ export { DanubeError, isRetryableCode } from './errors.js';
 export type { DanubeErrorKind, DanubeErrorOptions } from './errors.js';
 export { fnv1a64, partitionForKey, partitionTopicName } from './routing.js';
 export { parseServiceUrl } from './service-url.js';
+export { tokenFromFile } from './token.js';
+export type { TokenSupplier, TokenFileOptions } from './token.js';
 export type { BrokerEndpoint } from './service-url.js';
 export { DEFAULT_RETRY, CLIENT_DEFAULTS, resolveRetry } from './options.js';
 export type {

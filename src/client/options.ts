@@ -2,6 +2,7 @@
  * Options of the Danube client, and their defaults (in one place).
  * @module
  */
+import type { TokenSupplier } from './token.js';
 
 /** Exponential backoff with jitter for retried calls (p-retry semantics). */
 export interface RetryOptions {
@@ -43,8 +44,12 @@ export interface TlsOptions {
 export interface DanubeClientOptions {
   /** `http://host:6650` (plain text) or `https://host:6650` (TLS). */
   serviceUrl: string;
-  /** JWT sent as `authorization: Bearer <token>`; refused without https. */
-  token?: string;
+  /**
+   * JWT sent as `authorization: Bearer <token>`; refused without https. A
+   * {@link TokenSupplier} is asked before every call (Rust's `with_token_supplier`), e.g.
+   * `tokenFromFile(path)` for a token that is rotated on disk.
+   */
+  token?: string | TokenSupplier;
   /** TLS material; https only. */
   tls?: TlsOptions;
   /** Deadline of calls that open a connection (lookup, CreateProducer, Subscribe). Default 10 000 ms. */

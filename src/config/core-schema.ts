@@ -268,6 +268,10 @@ const danubeSchema = z
       env: 'DANUBE_TOKEN',
       secret: true,
     }),
+    token_file: z.string().min(1).optional().meta({
+      description:
+        'File holding the JWT, relative to the configuration file; read again whenever it changes (Kubernetes projected service-account tokens). Instead of token (https only).',
+    }),
     tls_ca_file: z
       .string()
       .min(1)

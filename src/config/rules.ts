@@ -8,6 +8,7 @@ export interface RuleFindings {
 }
 
 const FILE_TYPES = new Set(['json_schema', 'json', 'avro']);
+const TLS_FILES = ['tls_ca_file', 'tls_cert_file', 'tls_key_file'] as const;
 
 /**
  * Cross-key rules of the core configuration. They read the raw (parsed TOML) values and skip
@@ -77,6 +78,25 @@ export function checkCoreRules(core: Readonly<Record<string, unknown>>): RuleFin
         path: cert ? 'danube.tls_key_file' : 'danube.tls_cert_file',
         message: `required with ${cert ? 'tls_cert_file' : 'tls_key_file'} (a client certificate needs both)`,
       });
+    }
+    if (danube.token !== undefined && danube.token_file !== undefined) {
+      errors.push({
+        path: 'danube.token_file',
+        message: 'give either token (DANUBE_TOKEN) or token_file, not both',
+      });
+    }
+    const url = core.danube_service_url;
+    if (typeof url === 'string' && url.toLowerCase().startsWith('http://')) {
+      for (const name of ['token', 'token_file', ...TLS_FILES] as const) {
+        if (danube[name] === undefined) continue;
+        const what = name.startsWith('token')
+          ? 'a token is only sent over TLS'
+          : 'TLS files need TLS';
+        errors.push({
+          path: `danube.${name}`,
+          message: `needs an https:// danube_service_url (${what}); the URL is ${url}`,
+        });
+      }
     }
   }
 

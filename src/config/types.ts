@@ -71,6 +71,8 @@ export interface SchemaMapping {
 /** `[danube]`: how the runtime connects to the broker. */
 export interface DanubeSettings {
   token?: string | undefined;
+  /** As written in the file; resolved relative to `config_dir`, re-read when it changes. */
+  token_file?: string | undefined;
   tls_ca_file?: string | undefined;
   tls_cert_file?: string | undefined;
   tls_key_file?: string | undefined;

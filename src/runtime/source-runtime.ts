@@ -8,6 +8,7 @@ import type { SourceConnector, SourceMode } from '../connector/source-connector.
 import { startHttpServer, type HttpServer } from '../observability/http-server.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { RuntimeMetrics } from '../observability/metrics.js';
+import type { TokenSupplier } from '../client/token.js';
 import { SecretRedactor } from '../observability/redact.js';
 import { RuntimeState } from '../observability/state.js';
 import type { OffsetStore } from './offsets/offset-store.js';
@@ -71,6 +72,17 @@ export interface SourceRuntimeOptions {
    * backend of your own). The runtime locks and loads it at start and closes it at the stop.
    */
   offsetStore?: OffsetStore;
+  /**
+   * Supplies the broker token, asked before every call (Rust's `with_token_supplier`), instead
+   * of `danube.token` or `danube.token_file` (giving both is a configuration error). https
+   * only. Every token it returns is redacted like a secret.
+   *
+   * @example
+   * ```ts
+   * new SourceRuntime(connector, config.core, { token: () => vault.currentToken() });
+   * ```
+   */
+  token?: TokenSupplier;
   /** Creates the Danube client; default `DanubeClient.connect`. */
   clientFactory?: ClientFactory;
   /** Metrics registry to fill; default a new one labelled with `connector_name`. */
@@ -133,6 +145,8 @@ export class SourceRuntime {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly clientFactory: ClientFactory;
+  private readonly secrets: SecretRedactor;
+  private readonly tokenSupplier: TokenSupplier | undefined;
   private readonly httpOption: false | { port?: number; host?: string };
   private readonly buffer: BoundedBuffer;
   private readonly offsetStore: OffsetStore | undefined;
@@ -172,6 +186,8 @@ export class SourceRuntime {
     this.core = core;
     this.clock = options.clock ?? realClock;
     const secrets = new SecretRedactor([...core.secrets, ...(options.secrets ?? [])]);
+    this.secrets = secrets;
+    this.tokenSupplier = options.token;
     this.logger =
       options.logger ??
       createLogger({ level: core.processing.log_level, secrets, name: core.connector_name });
@@ -359,7 +375,13 @@ export class SourceRuntime {
     }
     const loaded = await this.openOffsets();
     if (this.stopRequested) return;
-    this.client = await this.clientFactory(await clientOptions(core, this.logger));
+    this.client = await this.clientFactory(
+      await clientOptions(core, {
+        logger: this.logger,
+        redactor: this.secrets,
+        token: this.tokenSupplier,
+      }),
+    );
     if (this.stopRequested) return;
 
     this.initialized = true;

@@ -2,11 +2,13 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DanubeClient } from '../client/client.js';
 import type { ClientLogger, DanubeClientOptions } from '../client/options.js';
+import { tokenFromFile, type TokenSupplier } from '../client/token.js';
 import type { ProducerOptions } from '../client/producer.js';
 import type { ConnectorConfig } from '../config/types.js';
 import { ConnectorError } from '../connector/errors.js';
 import type { ProducerConfig } from '../connector/producer-config.js';
 import type { Logger } from '../observability/logger.js';
+import type { SecretRedactor } from '../observability/redact.js';
 import type { SchemaRegistryApi } from '../schema/registry-api.js';
 import { producerSchemaReference } from '../schema/resolver.js';
 import type { PublishTarget } from './publish-pipeline.js';
@@ -35,10 +37,22 @@ export function producerName(connectorName: string, topic: string): string {
   return `${connectorName}-${topic.replace(/^\/+/, '').replace(/\//g, '-')}`;
 }
 
-/** Client options from `danube_service_url` and `[danube]` (TLS files read relative to the config). */
+/** What {@link clientOptions} needs besides the configuration. */
+export interface ClientSetup {
+  logger: Logger;
+  /** Learns every token read from `token_file` or the supplier, so logs never show one. */
+  redactor: SecretRedactor;
+  /** A token supplier given in code (`SourceRuntimeOptions.token`). */
+  token?: TokenSupplier | undefined;
+}
+
+/**
+ * Client options from `danube_service_url` and `[danube]` (TLS and token files read relative
+ * to the config).
+ */
 export async function clientOptions(
   core: ConnectorConfig,
-  logger: Logger,
+  setup: ClientSetup,
 ): Promise<DanubeClientOptions> {
   const { danube } = core;
   const read = async (
@@ -62,15 +76,56 @@ export async function clientOptions(
     ca || cert || key
       ? { ...(ca && { ca }), ...(cert && { cert }), ...(key && { key }) }
       : undefined;
-  const clientLogger: ClientLogger = logger.child({ component: 'client' });
+  const clientLogger: ClientLogger = setup.logger.child({ component: 'client' });
+  const token = tokenOption(core, setup, clientLogger);
   return {
     serviceUrl: core.danube_service_url,
-    ...(danube.token === undefined ? {} : { token: danube.token }),
+    ...(token === undefined ? {} : { token }),
     ...(tls === undefined ? {} : { tls }),
     connectTimeoutMs: danube.connect_timeout_ms,
     requestTimeoutMs: danube.request_timeout_ms,
     logger: clientLogger,
   };
+}
+
+/** The token of every call: the supplier in code, `token_file`, or `token` (one at most). */
+function tokenOption(
+  core: ConnectorConfig,
+  setup: ClientSetup,
+  logger: ClientLogger,
+): string | TokenSupplier | undefined {
+  const { token, token_file: tokenFile } = core.danube;
+  const { redactor } = setup;
+  const supplied = setup.token;
+  if (supplied !== undefined) {
+    if (token !== undefined || tokenFile !== undefined) {
+      throw ConnectorError.config(
+        `danube.${token === undefined ? 'token_file' : 'token'}: a token supplier is also given in code (SourceRuntimeOptions.token); use one of them`,
+      );
+    }
+    return async () => {
+      const value = await supplied();
+      redactor.add(value);
+      return value;
+    };
+  }
+  if (tokenFile === undefined) return token;
+  const resolved = path.resolve(core.config_dir, tokenFile);
+  try {
+    return tokenFromFile(resolved, {
+      onToken: (value) => redactor.add(value),
+      onError: (error) =>
+        logger.warn(
+          { err: error, file: resolved },
+          `danube.token_file changed but cannot be read: keeping the previous token (${error.message})`,
+        ),
+    });
+  } catch (error) {
+    throw ConnectorError.config(
+      `danube.token_file: cannot read the token from ${resolved}: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
 }
 
 /**

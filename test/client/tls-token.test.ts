@@ -53,6 +53,40 @@ describe('TLS and token authentication', () => {
     expect(broker.stats().calls.CreateProducer ?? 0).toBeLessThanOrEqual(1);
   });
 
+  it('asks a token supplier before every call, so a new token is used at once', async () => {
+    let current = 'token-1';
+    const seen: string[] = [];
+    broker = await startBroker({
+      tls: { cert: tlsFile('server.pem'), key: tlsFile('server.key') },
+      requireToken: (token) => {
+        seen.push(token);
+        return token === current;
+      },
+    });
+    client = await DanubeClient.connect({
+      serviceUrl: broker.url,
+      token: () => Promise.resolve(current),
+      tls: { ca: tlsFile('ca.pem') },
+      retry: false,
+    });
+    const topic = uniqueTopic('default', 'rotating');
+    const producer = await client.createProducer({ topic, name: 'rotating' });
+    await producer.send(Buffer.from('one'));
+    current = 'token-2'; // the broker no longer accepts token-1
+    await producer.send(Buffer.from('two'));
+    expect(broker.messages(topic).map((m) => m.payload.toString())).toEqual(['one', 'two']);
+    expect(seen.at(-1)).toBe('token-2');
+    expect(seen.filter((t) => t !== 'token-1' && t !== 'token-2')).toEqual([]);
+  });
+
+  it('refuses a token supplier over plain http', async () => {
+    const error = await danubeErrorOf(
+      DanubeClient.connect({ serviceUrl: 'http://localhost:6650', token: () => 'jwt' }),
+    );
+    expect(error).toMatchObject({ kind: 'config' });
+    expect(error.message).toMatch(/a token requires TLS/);
+  });
+
   describe('mutual TLS', () => {
     const mtlsBroker = (): Promise<EmbeddedBroker> =>
       startBroker({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BASE, parse } from './helpers.js';
+import { BASE, TLS_BASE, parse } from './helpers.js';
 
 describe('core configuration defaults', () => {
   const { config, warnings } = parse(BASE);
@@ -84,7 +84,7 @@ describe('core configuration defaults', () => {
   });
 
   it('every key can be set', () => {
-    const { config, warnings } = parse(`${BASE}
+    const { config, warnings } = parse(`${TLS_BASE}
 [processing]
 batch_size = 10
 batch_timeout_ms = 20

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { configSecrets } from '../../src/config/index.js';
 import { REDACTED } from '../../src/observability/redact.js';
-import { BASE, errorLines, parse } from './helpers.js';
+import { BASE, TLS_BASE, errorLines, parse } from './helpers.js';
 
 const settings = z.object({
   mqtt: z.object({
@@ -38,14 +38,20 @@ describe('environment overrides', () => {
   });
 
   it('DANUBE_TOKEN sets danube.token, creating the table, and is a secret', () => {
-    const { config } = parse(BASE, undefined, { env: { DANUBE_TOKEN: 'jwt-from-env' } });
+    const { config } = parse(TLS_BASE, undefined, { env: { DANUBE_TOKEN: 'jwt-from-env' } });
     expect(config.core.danube.token).toBe('jwt-from-env');
     expect(config.core.danube.connect_timeout_ms).toBe(10_000);
     expect(config.core.secrets).toEqual(['jwt-from-env']);
   });
 
+  it('DANUBE_TOKEN with an http URL is refused, naming danube.token', () => {
+    expect(errorLines(BASE, undefined, { env: { DANUBE_TOKEN: 'jwt-from-env' } })).toEqual([
+      'connector.toml: danube.token: needs an https:// danube_service_url (a token is only sent over TLS); the URL is http://localhost:6650',
+    ]);
+  });
+
   it('DANUBE_TOKEN wins over a token in the file', () => {
-    const { config } = parse(`${BASE}[danube]\ntoken = "file-token"\n`, undefined, {
+    const { config } = parse(`${TLS_BASE}[danube]\ntoken = "file-token"\n`, undefined, {
       env: { DANUBE_TOKEN: 'env-token' },
     });
     expect(config.core.danube.token).toBe('env-token');
@@ -162,7 +168,7 @@ describe('secrets', () => {
 
   it('are kept out of JSON.stringify and Object.keys of the config', () => {
     const { config } = parse(
-      `${BASE}[danube]\ntoken = "tok-file"\n[api]\nkey = "sk_live_123"\n`,
+      `${TLS_BASE}[danube]\ntoken = "tok-file"\n[api]\nkey = "sk_live_123"\n`,
       secretSettings,
     );
     expect(Object.keys(config.core)).not.toContain('secrets');

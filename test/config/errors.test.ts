@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConfigError } from '../../src/config/index.js';
-import { BASE, configError, errorLines } from './helpers.js';
+import { BASE, TLS_BASE, configError, errorLines } from './helpers.js';
 
 const URL_MESSAGE = 'expected an http:// or https:// URL such as "http://localhost:6650"';
 const TOPIC_MESSAGE = 'expected a Danube topic "/namespace/name" (letters, digits, "_", "-")';
@@ -228,15 +228,35 @@ describe('bad configurations: one exact message each', () => {
     ],
     [
       'client certificate without key',
-      `${BASE}[danube]\ntls_cert_file = "cert.pem"`,
+      `${TLS_BASE}[danube]\ntls_cert_file = "cert.pem"`,
       'danube.tls_key_file: required with tls_cert_file (a client certificate needs both)',
     ],
     [
       'client key without certificate',
-      `${BASE}[danube]\ntls_key_file = "key.pem"`,
+      `${TLS_BASE}[danube]\ntls_key_file = "key.pem"`,
       'danube.tls_cert_file: required with tls_key_file (a client certificate needs both)',
     ],
-    ['empty token', `${BASE}[danube]\ntoken = ""`, 'danube.token: must not be empty'],
+    ['empty token', `${TLS_BASE}[danube]\ntoken = ""`, 'danube.token: must not be empty'],
+    [
+      'token over plain http',
+      `${BASE}[danube]\ntoken = "jwt"`,
+      'danube.token: needs an https:// danube_service_url (a token is only sent over TLS); the URL is http://localhost:6650',
+    ],
+    [
+      'token file over plain http',
+      `${BASE}[danube]\ntoken_file = "token"`,
+      'danube.token_file: needs an https:// danube_service_url (a token is only sent over TLS); the URL is http://localhost:6650',
+    ],
+    [
+      'TLS file over plain http',
+      `${BASE}[danube]\ntls_ca_file = "ca.pem"`,
+      'danube.tls_ca_file: needs an https:// danube_service_url (TLS files need TLS); the URL is http://localhost:6650',
+    ],
+    [
+      'token and token file',
+      `${TLS_BASE}[danube]\ntoken = "jwt"\ntoken_file = "token"`,
+      'danube.token_file: give either token (DANUBE_TOKEN) or token_file, not both',
+    ],
     [
       'datetime for a string',
       'danube_service_url = 1979-05-27T07:32:00Z\nconnector_name = "x"',

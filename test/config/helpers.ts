@@ -11,6 +11,10 @@ import {
 export const BASE =
   'danube_service_url = "http://localhost:6650"\nconnector_name = "test-source"\n';
 
+/** {@link BASE} with an https URL, as a token or TLS files require. */
+export const TLS_BASE =
+  'danube_service_url = "https://localhost:6650"\nconnector_name = "test-source"\n';
+
 /** Settings of a connector without keys of its own. */
 export const NO_SETTINGS = z.object({});
 

@@ -55,9 +55,14 @@ async function admit(
   const { request, metadata } = call;
   core.stats.calls[method] = (core.stats.calls[method] ?? 0) + 1;
   core.events.emit('call', { method, request, timeoutMs: remainingMs(call.getDeadline()) });
-  if (core.requireToken !== undefined) {
+  const required = core.requireToken;
+  if (required !== undefined) {
     const [auth] = metadata.get('authorization');
-    if (auth !== `Bearer ${core.requireToken}`) {
+    const token =
+      typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7) : undefined;
+    const accepted =
+      token !== undefined && (typeof required === 'string' ? token === required : required(token));
+    if (!accepted) {
       throw statusError(
         status.UNAUTHENTICATED,
         auth === undefined ? 'missing authorization token' : 'invalid authorization token',

@@ -36,7 +36,7 @@ export class BrokerCore {
   readonly newId: () => string;
   readonly maxMessageBytes: number | undefined;
   readonly maxReceiveBytes: number;
-  readonly requireToken: string | undefined;
+  readonly requireToken: BrokerOptions['requireToken'];
   readonly stats: StatsCounters = {
     calls: {},
     peakConcurrentSends: 0,

@@ -57,8 +57,11 @@ export interface BrokerOptions {
   maxReceiveMessageBytes?: number;
   /** Serve TLS. */
   tls?: BrokerTlsOptions;
-  /** When set, calls without metadata `authorization: Bearer <token>` get UNAUTHENTICATED. */
-  requireToken?: string;
+  /**
+   * When set, calls without metadata `authorization: Bearer <token>` get UNAUTHENTICATED. A
+   * function decides per call (e.g. to accept only the newest of rotating tokens).
+   */
+  requireToken?: string | ((token: string) => boolean);
   /** Producer, consumer and schema ids; default random full-range u64 (crypto). */
   idGenerator?: () => bigint;
 }
