@@ -181,7 +181,6 @@ function streamOptions(upstream: Upstream, honestHealth = true) {
         upstream.healthy = true;
       },
     },
-    timeouts: { deliveryMs: 10_000 },
   };
 }
 
@@ -247,8 +246,10 @@ describe('checkConnectorConformance', () => {
       }),
     );
     expect(error.violations.map((v) => v.property)).toContain('records-arrive');
-    expect(error.message).toContain(
-      '✗ records-arrive: round 1: within 1500 ms of emit(6): 3 record(s) handed over, 3 stored by the broker',
+    // How far the connector got within the deadline depends on the machine's load; after
+    // the graceful stop, the round report has the settled counts.
+    expect(error.message).toMatch(
+      /✗ records-arrive: round 1: within 1500 ms of emit\(6\): [0-3] record\(s\) handed over, [0-3] stored by the broker/,
     );
   });
 

@@ -25,6 +25,8 @@ type CreateConnector<S extends SettingsSchema> = (
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const HEALTH_INTERVAL_MS = 50;
+/** Outer bound of each health wait: only reached when `healthCheck()` is no longer called. */
+const HEALTH_WAIT_MS = 30_000;
 
 /**
  * Runs a connector for a conformance check and records what happened: starts an embedded
@@ -345,35 +347,51 @@ class ConformanceDriver<S extends SettingsSchema> {
     });
   }
 
-  /** Turns the connector's health bad and good through the hooks, noting what the runtime reports. */
+  /**
+   * Turns the connector's health bad and good through the hooks, noting what the runtime
+   * reports. Each step waits for a number of completed checks, not for a time: a loaded
+   * machine delays the checks but not the verdict. The time bound only ends a wait when
+   * the checks stopped altogether.
+   */
   async #probeHealth(runtime: SourceRuntime, state: RoundEvidence): Promise<HealthEvidence> {
     const recorder = this.#recorder;
     const round = state.round;
     const threshold = this.#config.core.processing.health_check_failure_threshold;
-    const budgetMs = HEALTH_INTERVAL_MS * (threshold + 4) + 2_000;
     const hooks = this.#options.health;
+    const checksEnded = (): number =>
+      recorder.calls.filter(
+        (c) => c.round === round && c.call === 'healthCheck' && c.phase === 'end',
+      ).length;
+    // Two more than the threshold: the check running when the hook was called may still
+    // pass, and the runtime takes in a check's result only after the check ended.
+    const checks = threshold + 2;
+    const within = async (reached: () => boolean): Promise<boolean> => {
+      const from = checksEnded();
+      await this.#waitFor(() => reached() || checksEnded() - from >= checks, HEALTH_WAIT_MS, state);
+      return reached();
+    };
     const health: HealthEvidence = {
       threshold,
       intervalMs: HEALTH_INTERVAL_MS,
-      budgetMs,
+      waitMs: HEALTH_WAIT_MS,
+      checks,
       called:
         (await this.#waitFor(
           () => recorder.started(round, 'healthCheck').length > 0,
-          budgetMs,
+          HEALTH_WAIT_MS,
           state,
         )) === 'ok',
       hooks: hooks !== undefined,
     };
     if (!health.called || hooks === undefined) return health;
     await hooks.makeUnhealthy();
-    const down = await this.#waitFor(() => !runtime.state.healthy, budgetMs, state);
+    health.wentUnhealthy = await within(() => !runtime.state.healthy);
     await hooks.makeHealthy();
-    health.wentUnhealthy = down === 'ok';
     if (!health.wentUnhealthy) {
       health.lastCalls = lastHealthCalls(recorder.calls, round);
       return health;
     }
-    health.cameBack = (await this.#waitFor(() => runtime.state.healthy, budgetMs, state)) === 'ok';
+    health.cameBack = await within(() => runtime.state.healthy);
     if (!health.cameBack) health.lastCalls = lastHealthCalls(recorder.calls, round);
     return health;
   }

@@ -71,9 +71,11 @@ export interface HealthEvidence {
   threshold: number;
   /** The forced `health_check_interval_ms`. */
   intervalMs: number;
-  /** How long each step was awaited. */
-  budgetMs: number;
-  /** `healthCheck()` was called within the budget. */
+  /** Outer bound of each wait, reached only when the checks stop. */
+  waitMs: number;
+  /** Completed checks each step awaited (threshold + 2). */
+  checks: number;
+  /** `healthCheck()` was called within `waitMs`. */
   called: boolean;
   /** The options had `health` hooks. */
   hooks: boolean;

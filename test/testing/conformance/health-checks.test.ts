@@ -15,7 +15,8 @@ function withHealth(health: Partial<HealthEvidence> | undefined, hasHealthCheck 
               : {
                   threshold: 2,
                   intervalMs: 50,
-                  budgetMs: 2300,
+                  waitMs: 30_000,
+                  checks: 4,
                   called: true,
                   hooks: true,
                   ...health,
@@ -43,7 +44,8 @@ describe('health-checks verdict', () => {
     expect(withHealth({ called: false })).toEqual({
       property: 'health-checks',
       status: 'failed',
-      detail: 'healthCheck() was not called within 2300 ms (health_check_interval_ms forced to 50)',
+      detail:
+        'healthCheck() was not called within 30000 ms (health_check_interval_ms forced to 50)',
     });
   });
 
@@ -60,7 +62,7 @@ describe('health-checks verdict', () => {
       property: 'health-checks',
       status: 'failed',
       detail:
-        'after makeUnhealthy() the runtime still reported the connector healthy 2300 ms later (threshold 2)',
+        'after makeUnhealthy() the runtime still reported the connector healthy after 4 more check(s) (threshold 2)',
       example: 'ok, ok, ok, ok',
     });
   });
@@ -71,7 +73,7 @@ describe('health-checks verdict', () => {
     ).toMatchObject({
       status: 'failed',
       detail:
-        'after makeHealthy() the runtime did not report the connector healthy again within 2300 ms',
+        'after makeHealthy() the runtime did not report the connector healthy again after 4 more check(s)',
       example: 'threw "down", threw "down"',
     });
   });

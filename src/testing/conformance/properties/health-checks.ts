@@ -22,7 +22,7 @@ export function healthChecksVerdict(evidence: Evidence): PropertyResult {
     return {
       property: 'health-checks',
       status: 'failed',
-      detail: `healthCheck() was not called within ${health.budgetMs} ms (health_check_interval_ms forced to ${health.intervalMs})`,
+      detail: `healthCheck() was not called within ${health.waitMs} ms (health_check_interval_ms forced to ${health.intervalMs})`,
     };
   }
   if (!health.hooks) {
@@ -37,7 +37,7 @@ export function healthChecksVerdict(evidence: Evidence): PropertyResult {
     return {
       property: 'health-checks',
       status: 'failed',
-      detail: `after makeUnhealthy() the runtime still reported the connector healthy ${health.budgetMs} ms later (threshold ${health.threshold})`,
+      detail: `after makeUnhealthy() the runtime still reported the connector healthy after ${health.checks} more check(s) (threshold ${health.threshold})`,
       ...example,
     };
   }
@@ -45,7 +45,7 @@ export function healthChecksVerdict(evidence: Evidence): PropertyResult {
     return {
       property: 'health-checks',
       status: 'failed',
-      detail: `after makeHealthy() the runtime did not report the connector healthy again within ${health.budgetMs} ms`,
+      detail: `after makeHealthy() the runtime did not report the connector healthy again after ${health.checks} more check(s)`,
       ...example,
     };
   }
