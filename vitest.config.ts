@@ -15,9 +15,15 @@ export default defineConfig({
     ],
   },
   test: {
+    // Compiles the sources, fixtures and bench once per run for the tests that start Node
+    // processes (test/support/built.ts).
+    globalSetup: ['test/global-setup.ts'],
     include: ['test/**/*.test.ts', 'examples/**/*.test.ts', 'docs/snippets/**/*.test.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // Outer bounds only (tests await events): generous, so that a loaded machine is slow
+    // rather than failing. Waits in process tests say what they awaited sooner
+    // (test/support/await-event.ts).
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
     pool: 'forks',
   },
 });

@@ -1,9 +1,8 @@
 import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import { danubeServices } from '../../src/client/proto.js';
 import type { MessageResponseMsg, StreamMessageMsg } from '../../src/client/wire.js';
-import { typeScriptSourceExecArgv } from '../../src/testing/broker/ts-source-loader.js';
+import { forkableModule } from '../../src/testing/broker/ts-source-loader.js';
 import { benchRecord } from '../record.js';
 import { measureThroughput, sendWithInflight, type Throughput } from '../stats.js';
 
@@ -14,9 +13,9 @@ interface TransportPair {
 }
 
 async function openPair(): Promise<TransportPair> {
-  const here = import.meta.url;
-  const child = fork(fileURLToPath(new URL('../transport-server.ts', here)), [], {
-    execArgv: typeScriptSourceExecArgv(here),
+  const server = forkableModule('../transport-server', import.meta.url);
+  const child = fork(server.file, [], {
+    execArgv: server.execArgv,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const port = await new Promise<number>((resolve, reject) => {

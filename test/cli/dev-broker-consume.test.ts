@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DanubeClient } from '../../src/client/index.js';
+import { built } from '../support/built.js';
 import { CliProcess, runCliProcess } from './support/cli-process.js';
 
 const started: CliProcess[] = [];
@@ -125,7 +126,7 @@ describe('danube-connect dev-broker and consume', { timeout: 120_000 }, () => {
           'count = 2',
         ].join('\n'),
       );
-      const connector = new CliProcess(['run', 'test/fixtures/cli/counter-connector.ts'], {
+      const connector = new CliProcess(['run', built('test/fixtures/cli/counter-connector.ts')], {
         CONNECTOR_CONFIG_PATH: configFile,
       });
       started.push(connector);

@@ -5,11 +5,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ERROR_TYPES } from '../../src/observability/index.js';
 import { startBroker, type EmbeddedBroker } from '../../src/testing/index.js';
 import { parsePrometheusText, sampleValue } from '../observability/prom-text.js';
+import { built } from '../support/built.js';
 import { CliProcess } from './support/cli-process.js';
 import { httpGet, type HttpReply } from './support/http.js';
 import { generateTestCertificates, hasOpenssl } from './support/tls.js';
 
-const MODULE = 'test/fixtures/cli/counter-connector.ts';
+const MODULE = built('test/fixtures/cli/counter-connector.ts');
 const TOPIC = '/default/counter';
 const TOKEN = 'eyJhbGciOiJIUzI1NiJ9.dGVzdA.TOKEN-s3cr3t-0001';
 const API_KEY = 'sk-live-API-KEY-0002';

@@ -1,27 +1,30 @@
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { BenchReportSchema } from '../../bench/report.js';
+import { awaitEvent } from '../support/await-event.js';
+import { built, REPO_ROOT } from '../support/built.js';
 
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
-
+/** The whole quick bench, run once per suite (CI runs no second one). */
 function runQuickBench(): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', './scripts/register-ts.mjs', 'bench/run.ts', '--quick'],
-      {
-        cwd: REPO,
+  let stderr = '';
+  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>(
+    (resolve, reject) => {
+      const child = spawn(process.execPath, [built('bench/run.ts'), '--quick'], {
+        cwd: REPO_ROOT,
         stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+      });
+      let stdout = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      child.once('error', reject);
+      child.once('exit', (code) => resolve({ code, stdout, stderr }));
+    },
+  );
+  return awaitEvent(
+    exited,
+    () => `the quick bench to finish; its progress so far:\n${stderr}`,
+    240_000,
+  );
 }
 
 describe('npm run bench -- --quick', () => {

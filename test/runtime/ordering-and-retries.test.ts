@@ -156,7 +156,8 @@ describe('SourceRuntime ordering and retries', () => {
     const receipt = await sender.send(
       SourceEnvelope.withOffset(SourceRecord.string('/default/lone', 'hi'), Offset.of('s', 1)),
     );
-    const [message] = await broker().waitForMessages('/default/lone', 1, { timeoutMs: 5_000 });
+    // bounded far below batch_timeout_ms, generously for a loaded machine
+    const [message] = await broker().waitForMessages('/default/lone', 1, { timeoutMs: 60_000 });
     expect(message?.payload.toString()).toBe('hi');
     await expect(receipt.delivered).resolves.toMatchObject({
       status: 'published',

@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { status } from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import { Offset } from '../../src/connector/offset.js';
@@ -7,6 +6,8 @@ import { SourceEnvelope } from '../../src/connector/envelope.js';
 import { SourceRecord } from '../../src/connector/record.js';
 import { REDACTED } from '../../src/observability/redact.js';
 import { SourceRuntime } from '../../src/runtime/source-runtime.js';
+import { awaitEvent } from '../support/await-event.js';
+import { built } from '../support/built.js';
 import {
   PushSource,
   coreFor,
@@ -23,18 +24,16 @@ const SECRET = 'whsec_3xtra-S3cret';
 
 /** Runs the fixture connector (default logger, SECRET passed as an extra secret); its stdout. */
 async function childLog(): Promise<string> {
-  const child = spawn(
-    process.execPath,
-    ['--import', './scripts/register-ts.mjs', 'test/fixtures/runtime/redaction-child.ts'],
-    {
-      cwd: path.resolve(import.meta.dirname, '../..'),
-      env: { ...process.env, EXTRA_SECRET: SECRET, LOG_LEVEL: 'info' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
+  const child = spawn(process.execPath, [built('test/fixtures/runtime/redaction-child.ts')], {
+    env: { ...process.env, EXTRA_SECRET: SECRET, LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let stdout = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  await new Promise((resolve) => child.once('exit', resolve));
+  await awaitEvent(
+    new Promise((resolve) => child.once('exit', resolve)),
+    'the redaction fixture to exit',
+  );
   return stdout;
 }
 

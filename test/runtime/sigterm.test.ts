@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { StoredMessage } from '../../src/testing/index.js';
+import { awaitEvent } from '../support/await-event.js';
+import { built } from '../support/built.js';
 import { useTestBroker } from './support.js';
 
 const broker = useTestBroker();
@@ -24,21 +26,16 @@ async function runChild(options: {
 }): Promise<ChildResult> {
   const dir = await mkdtemp(path.join(tmpdir(), 'sigterm-'));
   const commitFile = path.join(dir, 'commits.txt');
-  const child = spawn(
-    process.execPath,
-    ['--import', './scripts/register-ts.mjs', 'test/fixtures/runtime/sigterm-child.ts'],
-    {
-      cwd: path.resolve(import.meta.dirname, '../..'),
-      env: {
-        ...process.env,
-        BROKER_URL: broker().url,
-        COUNT: '50000',
-        COMMIT_FILE: commitFile,
-        SHUTDOWN_TIMEOUT_MS: String(options.shutdownTimeoutMs),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const child = spawn(process.execPath, [built('test/fixtures/runtime/sigterm-child.ts')], {
+    env: {
+      ...process.env,
+      BROKER_URL: broker().url,
+      COUNT: '50000',
+      COMMIT_FILE: commitFile,
+      SHUTDOWN_TIMEOUT_MS: String(options.shutdownTimeoutMs),
     },
-  );
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -48,7 +45,7 @@ async function runChild(options: {
   );
 
   let stored = 0;
-  await new Promise<void>((resolve, reject) => {
+  const flowing = new Promise<void>((resolve, reject) => {
     const onMessage = (message: StoredMessage): void => {
       if (!message.topic.startsWith(TOPIC)) return;
       stored += 1;
@@ -62,8 +59,9 @@ async function runChild(options: {
       reject(new Error(`child exited early (${String(code)}): ${stderr}`)),
     );
   });
+  await awaitEvent(flowing, `${options.storedBeforeSignal} messages stored on ${TOPIC}`);
   child.kill('SIGTERM');
-  const code = await exited;
+  const code = await awaitEvent(exited, 'the connector to exit after SIGTERM');
   const text = await readFile(commitFile, 'utf8').catch(() => '');
   const committed = text
     .split('\n')

@@ -1,6 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { typeScriptSourceExecArgv } from './ts-source-loader.js';
+import { forkableModule } from './ts-source-loader.js';
 import type {
   BrokerProcessOptions,
   BrokerQuery,
@@ -32,22 +31,6 @@ export interface BrokerProcess {
   latency(ms: number, method?: BrokerMethod): Promise<void>;
   /** Closes the broker and waits for the child to exit. */
   close(): Promise<void>;
-}
-
-/**
- * How to start the entry module: the compiled `.js` next to this file when running from
- * `dist/`, or the `.ts` source through our TypeScript source hooks when this module
- * itself runs from `src/` (vitest).
- */
-function entryPoint(): { file: string; execArgv: string[] } {
-  const here = import.meta.url;
-  if (!here.endsWith('.ts')) {
-    return { file: fileURLToPath(new URL('./process-entry.js', here)), execArgv: [] };
-  }
-  return {
-    file: fileURLToPath(new URL('./process-entry.ts', here)),
-    execArgv: typeScriptSourceExecArgv(here),
-  };
 }
 
 class ChildBroker implements BrokerProcess {
@@ -140,7 +123,7 @@ class ChildBroker implements BrokerProcess {
  * ```
  */
 export function startBrokerProcess(options: BrokerProcessOptions = {}): Promise<BrokerProcess> {
-  const entry = entryPoint();
+  const entry = forkableModule('./process-entry', import.meta.url);
   const child = fork(entry.file, [], {
     execArgv: entry.execArgv,
     serialization: 'advanced',

@@ -37,10 +37,34 @@ export async function load(url, context, next) {
 `;
 
 /**
+ * How to fork the module `relative` (no extension) to the module URL `here`: its `.js`
+ * when `here` is JavaScript (dist/, or the tests' build), else its `.ts` source through
+ * the TypeScript source hooks (`here` running under vitest).
+ *
+ * @example
+ * ```ts
+ * const entry = forkableModule('./process-entry', import.meta.url);
+ * fork(entry.file, [], { execArgv: entry.execArgv });
+ * ```
+ */
+export function forkableModule(
+  relative: string,
+  here: string,
+): { file: string; execArgv: string[] } {
+  if (!here.endsWith('.ts')) {
+    return { file: fileURLToPath(new URL(`${relative}.js`, here)), execArgv: [] };
+  }
+  return {
+    file: fileURLToPath(new URL(`${relative}.ts`, here)),
+    execArgv: typeScriptSourceExecArgv(here),
+  };
+}
+
+/**
  * `execArgv` that installs the TypeScript source hooks in a forked child. `anchorUrl` is a
  * module URL inside the package, from which `typescript` is resolved.
  */
-export function typeScriptSourceExecArgv(anchorUrl: string): string[] {
+function typeScriptSourceExecArgv(anchorUrl: string): string[] {
   const hooks = HOOKS.replace('__ANCHOR__', JSON.stringify(fileURLToPath(anchorUrl)));
   const hooksUrl = `data:text/javascript,${encodeURIComponent(hooks)}`;
   const register = `import { register } from 'node:module'; register(${JSON.stringify(hooksUrl)});`;

@@ -1,11 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-
-/** The repository root (cwd of every CLI process). */
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+import { awaitEvent } from '../../support/await-event.js';
+import { built, REPO_ROOT } from '../../support/built.js';
 
 interface LineWaiter {
   pattern: RegExp;
@@ -36,8 +33,8 @@ class LineLog {
 }
 
 /**
- * `danube-connect` running from source in a child process:
- * `node --import ./scripts/register-ts.mjs src/cli/main.ts …`.
+ * `danube-connect` running in a child process from the test build
+ * (`node <build>/src/cli/main.js …`, cwd the repository root).
  */
 export class CliProcess {
   readonly child: ChildProcess;
@@ -47,15 +44,11 @@ export class CliProcess {
   readonly exited: Promise<number | string>;
 
   constructor(args: readonly string[], env: NodeJS.ProcessEnv = {}) {
-    this.child = spawn(
-      process.execPath,
-      ['--import', './scripts/register-ts.mjs', 'src/cli/main.ts', ...args],
-      {
-        cwd: REPO_ROOT,
-        env: { PATH: process.env.PATH, ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    this.child = spawn(process.execPath, [built('src/cli/main.ts'), ...args], {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env.PATH, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const { stdout, stderr } = this.child;
     if (stdout === null || stderr === null) throw new Error('no stdio pipes');
     const outDone = once(
@@ -76,18 +69,24 @@ export class CliProcess {
 
   /** Waits for a stdout line matching `pattern` (already printed ones count). */
   async waitForStdout(pattern: RegExp): Promise<RegExpMatchArray> {
-    return this.raceExit(this.stdout.next(pattern), pattern);
+    return awaitEvent(
+      this.raceExit(this.stdout.next(pattern), pattern),
+      () => `a stdout line matching ${pattern}; output so far:\n${this.output()}`,
+    );
   }
 
   /** Waits for a stderr line matching `pattern` (already printed ones count). */
   async waitForStderr(pattern: RegExp): Promise<RegExpMatchArray> {
-    return this.raceExit(this.stderr.next(pattern), pattern);
+    return awaitEvent(
+      this.raceExit(this.stderr.next(pattern), pattern),
+      () => `a stderr line matching ${pattern}; output so far:\n${this.output()}`,
+    );
   }
 
   /** Sends a signal and waits for the exit code. */
   async stop(signal: NodeJS.Signals = 'SIGINT'): Promise<number | string> {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
-    return this.exited;
+    return awaitEvent(this.exited, `the process to exit after ${signal}`);
   }
 
   /** Everything printed so far, for failure messages. */
@@ -113,6 +112,6 @@ export async function runCliProcess(
   env: NodeJS.ProcessEnv = {},
 ): Promise<{ code: number | string; stdout: string[]; stderr: string[] }> {
   const cli = new CliProcess(args, env);
-  const code = await cli.exited;
+  const code = await awaitEvent(cli.exited, `danube-connect ${args.join(' ')} to exit`);
   return { code, stdout: cli.stdout.lines, stderr: cli.stderr.lines };
 }

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import type { CliIo } from '../../../src/cli/io.js';
-import { REPO_ROOT } from './cli-process.js';
+import { REPO_ROOT } from '../../support/built.js';
 
 /** A Writable keeping what was written, as text. */
 export class TextSink extends Writable {
