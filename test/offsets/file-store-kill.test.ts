@@ -14,21 +14,19 @@ import { watch } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileOffsetStore } from '../../src/runtime/offsets/file-store.js';
 import type { SaveLoopMessage } from '../fixtures/offsets/save-loop.js';
-import { transpiled } from '../support/transpiled.js';
+import { built } from '../support/built.js';
 
-const FIXTURE = fileURLToPath(new URL('../fixtures/offsets/save-loop.ts', import.meta.url));
+/** Compiled once per run by test/global-setup.ts: children start in tens of milliseconds. */
+const CHILD = built('test/fixtures/offsets/save-loop.ts');
 const ROUNDS = 12;
 
 let dir: string;
-let child: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'offsets-kill-'));
-  child = await transpiled(FIXTURE);
 });
 
 afterAll(async () => {
@@ -43,7 +41,7 @@ function start(): {
   acked: () => number;
   exited: Promise<NodeJS.Signals | null>;
 } {
-  const proc = fork(child, [dir], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const proc = fork(CHILD, [dir], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   let acked = -1;
   let count = 0;
   const waiters: Array<{ count: number; resolve: () => void }> = [];

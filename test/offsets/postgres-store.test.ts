@@ -257,7 +257,7 @@ describe('runtime offsets in PostgreSQL, the process SIGKILLed', () => {
     const broker = await startBroker({ namespaces: ['default', 'proof'] });
     const pool = new pg.Pool({ connectionString: (local as LocalPostgres).url, max: 1 });
     try {
-      const summary = await crashAndRecover(broker, await crashFixture(), {
+      const summary = await crashAndRecover(broker, crashFixture(), {
         name: 'postgres-store-mid-batch',
         env: {
           CRASH_POINT: 'none',

@@ -24,7 +24,7 @@ const summary: string[] = [];
 
 beforeAll(async () => {
   broker = await startBroker({ namespaces: ['default', 'proof'] });
-  fixture = await crashFixture();
+  fixture = crashFixture();
 });
 
 afterAll(async () => {

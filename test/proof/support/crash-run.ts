@@ -9,20 +9,19 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { partitionTopicName } from '../../../src/client/routing.js';
 import type { EmbeddedBroker } from '../../../src/testing/broker/server.js';
 import type { CrashMessage } from '../../fixtures/proof/crash-connector.js';
-import { transpiled } from '../../support/transpiled.js';
+import { awaitEvent } from '../../support/await-event.js';
+import { built } from '../../support/built.js';
 import { seqOf } from './sequence.js';
 
-const FIXTURE = fileURLToPath(new URL('../../fixtures/proof/crash-connector.ts', import.meta.url));
 const RECORDS = 300;
 
-/** The crash fixture as JavaScript: a child starts in well under a second. */
-export function crashFixture(): Promise<string> {
-  return transpiled(FIXTURE);
+/** The crash fixture compiled once per run (test/global-setup.ts): a child starts in well under a second. */
+export function crashFixture(): string {
+  return built('test/fixtures/proof/crash-connector.ts');
 }
 
 /** One run of the fixture. */
@@ -71,21 +70,26 @@ function spawnConnector(entry: string, env: Record<string, string>): CrashChild 
     messages,
     exited,
     next: (type) =>
-      new Promise<CrashMessage>((resolve, reject) => {
-        const seen = messages.find((m) => m.type === type);
-        if (seen) return resolve(seen);
-        const listener = (m: CrashMessage): void => {
-          if (m.type !== type) return;
-          listeners.delete(listener);
-          resolve(m);
-        };
-        listeners.add(listener);
-        void exited.then(({ code, signal }) => {
-          if (listeners.delete(listener)) {
-            reject(new Error(`connector exited (code ${code}, signal ${signal}) before "${type}"`));
-          }
-        });
-      }),
+      awaitEvent(
+        new Promise<CrashMessage>((resolve, reject) => {
+          const seen = messages.find((m) => m.type === type);
+          if (seen) return resolve(seen);
+          const listener = (m: CrashMessage): void => {
+            if (m.type !== type) return;
+            listeners.delete(listener);
+            resolve(m);
+          };
+          listeners.add(listener);
+          void exited.then(({ code, signal }) => {
+            if (listeners.delete(listener)) {
+              reject(
+                new Error(`connector exited (code ${code}, signal ${signal}) before "${type}"`),
+              );
+            }
+          });
+        }),
+        `the crash connector's "${type}" message`,
+      ),
   };
 }
 
@@ -125,7 +129,7 @@ export function killWhenStored(
   return (child, run) => {
     const partitions = new Set([0, 1].map((i) => partitionTopicName(run.topic, i)));
     let seen = 0;
-    return new Promise<void>((resolve) => {
+    const killed = new Promise<void>((resolve) => {
       const onMessage = (message: { topic: string }): void => {
         if (!partitions.has(message.topic) || ++seen !== count) return;
         child.process.kill('SIGKILL');
@@ -134,6 +138,7 @@ export function killWhenStored(
       };
       broker.on('message', onMessage);
     });
+    return awaitEvent(killed, `${count} messages stored on ${run.topic}`);
   };
 }
 
@@ -151,7 +156,7 @@ export async function crashAndRecover(
     const base = { CRASH_SERVICE_URL: broker.url, CRASH_TOPIC: run.topic, CRASH_DIR: run.dir };
     const first = spawnConnector(entry, { ...base, ...scenario.env });
     await scenario.kill(first, run);
-    const death = await first.exited;
+    const death = await awaitEvent(first.exited, 'the killed connector to exit');
     expect(death.signal).toBe('SIGKILL');
 
     const committedAtKill = await scenario.persisted(run);
@@ -165,7 +170,7 @@ export async function crashAndRecover(
     const started = await second.next('started');
     expect(started).toEqual({ type: 'started', resumeFrom: committedAtKill + 1 });
     await second.next('done');
-    expect((await second.exited).code).toBe(0);
+    expect((await awaitEvent(second.exited, 'the restarted connector to exit')).code).toBe(0);
 
     const stored = storedSeqs(broker, run.topic);
     const counts = new Map<number, number>();
