@@ -80,14 +80,8 @@ export type {
   SchemaRegistryApi,
   RegistrySchemaInfo,
 } from './schema/index.js';
-export {
-  RuntimeMetrics,
-  RuntimeState,
-  SecretRedactor,
-  REDACTED,
-  createLogger,
-  ERROR_TYPES,
-} from './observability/index.js';
+export { RuntimeMetrics, RuntimeState, createLogger, ERROR_TYPES } from './observability/index.js';
+export { SecretRedactor, REDACTED } from './redact.js';
 export type {
   Logger,
   LoggerOptions,

@@ -5,7 +5,7 @@ import { applyEnvOverrides, envFields, type EnvField } from './env.js';
 import { ConfigError, type ConfigProblem, formatProblem } from './errors.js';
 import { MISSING_KEY, friendlyMessage } from './issues.js';
 import { checkCoreRules } from './rules.js';
-import { redactSecrets } from '../observability/redact.js';
+import { redactSecrets } from '../redact.js';
 import { collectSecrets } from './secrets.js';
 import type { ConnectorConfig } from './types.js';
 import { findInTable } from './unknown-keys.js';

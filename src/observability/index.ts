@@ -1,5 +1,5 @@
 /**
- * Observability of the runtime: metrics, status, health endpoints and redacting logs.
+ * Observability of the runtime: metrics, status, health endpoints and logs.
  * Internal to the package except where `src/index.ts` re-exports.
  * @module
  */
@@ -18,7 +18,6 @@ export {
   RuntimeMetrics,
   type RuntimeMetricsOptions,
 } from './metrics.js';
-export { REDACTED, SecretRedactor, redactSecrets } from './redact.js';
 export {
   RuntimeState,
   type LastError,

@@ -6,7 +6,7 @@ import {
   targetLevel,
   type LogFilter,
 } from '../config/log-filter.js';
-import { SecretRedactor } from './redact.js';
+import { SecretRedactor } from '../redact.js';
 
 /** The logger type of the runtime and its components (pino). */
 export type Logger = pino.Logger;

@@ -1,6 +1,6 @@
 import { UNKNOWN_ERROR_TYPE, errorTypeOf, isErrorType, type ErrorType } from './error-types.js';
 import type { RuntimeMetrics } from './metrics.js';
-import { SecretRedactor } from './redact.js';
+import { SecretRedactor } from '../redact.js';
 
 /** How the connector produces records. */
 export type RuntimeMode = 'polling' | 'streaming';

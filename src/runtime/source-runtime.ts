@@ -9,7 +9,7 @@ import { startHttpServer, type HttpServer } from '../observability/http-server.j
 import { createLogger, type Logger } from '../observability/logger.js';
 import { RuntimeMetrics } from '../observability/metrics.js';
 import type { TokenSupplier } from '../client/token.js';
-import { SecretRedactor } from '../observability/redact.js';
+import { SecretRedactor } from '../redact.js';
 import { RuntimeState } from '../observability/state.js';
 import type { OffsetStore } from './offsets/offset-store.js';
 import { configuredOffsetStore } from './offsets/open-store.js';

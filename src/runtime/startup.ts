@@ -8,7 +8,7 @@ import type { ConnectorConfig } from '../config/types.js';
 import { ConnectorError } from '../connector/errors.js';
 import type { ProducerConfig } from '../connector/producer-config.js';
 import type { Logger } from '../observability/logger.js';
-import type { SecretRedactor } from '../observability/redact.js';
+import type { SecretRedactor } from '../redact.js';
 import type { SchemaRegistryApi } from '../schema/registry-api.js';
 import { producerSchemaReference } from '../schema/resolver.js';
 import type { PublishTarget } from './publish-pipeline.js';

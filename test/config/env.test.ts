@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { configSecrets } from '../../src/config/index.js';
-import { REDACTED } from '../../src/observability/redact.js';
+import { REDACTED } from '../../src/redact.js';
 import { BASE, TLS_BASE, errorLines, parse } from './helpers.js';
 
 const settings = z.object({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { REDACTED } from '../../src/observability/redact.js';
-import { redactSecrets } from '../../src/observability/redact.js';
+import { REDACTED } from '../../src/redact.js';
+import { redactSecrets } from '../../src/redact.js';
 import { BASE, errorLines, parse, warningsOf } from './helpers.js';
 
 describe('[offsets]', () => {

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  REDACTED,
-  SecretRedactor,
-  createLogger,
-  redactSecrets,
-  resolveLogFilter,
-} from '../../src/observability/index.js';
+import { createLogger, resolveLogFilter } from '../../src/observability/index.js';
+import { REDACTED, SecretRedactor, redactSecrets } from '../../src/redact.js';
 import { parseLogFilter } from '../../src/config/log-filter.js';
 import { LogCapture } from './log-capture.js';
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Offset } from '../../src/connector/offset.js';
 import { SourceEnvelope } from '../../src/connector/envelope.js';
 import { SourceRecord } from '../../src/connector/record.js';
-import { REDACTED } from '../../src/observability/redact.js';
+import { REDACTED } from '../../src/redact.js';
 import { SourceRuntime } from '../../src/runtime/source-runtime.js';
 import { awaitEvent } from '../support/await-event.js';
 import { built } from '../support/built.js';

@@ -1,6 +1,6 @@
 import { ConfigError, formatProblem, loadConfig } from '../../config/index.js';
 import { moduleSecrets } from '../../connector/define-connector.js';
-import { redactSecrets } from '../../observability/redact.js';
+import { redactSecrets } from '../../redact.js';
 import { SourceRuntime } from '../../runtime/source-runtime.js';
 import { UsageError, parseCommandArgs, stringOption } from '../args.js';
 import type { Command } from '../command.js';

@@ -1,6 +1,5 @@
 import type { SubscriptionTypeName } from '../../client/wire.js';
 import { fnv1a64 } from '../../client/routing.js';
-import type { TopicState } from './topics.js';
 import type { StoredMessage, SubscriptionInfo } from './types.js';
 
 /** Where a consumer's messages go while its ReceiveMessages stream is open. */
@@ -35,6 +34,13 @@ export class ConsumerState {
 /** Unacked messages a subscription hands out before waiting for acks. */
 const MAX_PENDING = 10_000;
 
+/** What a subscription reads of its topic (a `TopicState` is one). */
+export interface SubscribedTopic {
+  readonly name: string;
+  /** Stored messages; a message's offset is its index. */
+  readonly messages: readonly StoredMessage[];
+}
+
 /**
  * One subscription of a topic: a cursor over the topic's messages (new subscriptions
  * start at offset 0), the messages delivered and not acked, and the ones queued for
@@ -53,7 +59,7 @@ export class Subscription {
   constructor(
     readonly name: string,
     readonly type: SubscriptionTypeName,
-    readonly topic: TopicState,
+    readonly topic: SubscribedTopic,
   ) {}
 
   /** Whether an Exclusive subscription already has a consumer other than `consumerName`. */

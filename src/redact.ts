@@ -1,3 +1,9 @@
+/**
+ * Redaction of secret values: a leaf module (it imports nothing), so configuration errors,
+ * logs, status and the CLI all scrub secrets the same way without depending on each other.
+ * @module
+ */
+
 /** What every secret value is replaced with in logs, errors and endpoints. */
 export const REDACTED = '[REDACTED]';
 
