@@ -94,6 +94,10 @@ export interface TopicSchemaConfig {
   subject: string;
   validationPolicy: string;
   payloadValidation: boolean;
+  /**
+   * The subject's schema id as the broker reports it. Danube v0.15 always answers `'0'`
+   * here: look the id up with {@link SchemaRegistryClient.getLatest}(subject) instead.
+   */
   schemaId: string;
 }
 

@@ -96,7 +96,8 @@ export interface ReceiveRequestMsg {
 /** `AckRequest` message of DanubeApi.proto, as proto-loader decodes it. */
 export interface AckRequestMsg {
   request_id: U64;
-  msg_id: MsgIdMsg;
+  /** Null when a request arrives without it (a server must not assume it). */
+  msg_id: MsgIdMsg | null;
   subscription_name: string;
 }
 

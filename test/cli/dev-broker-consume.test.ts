@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DanubeClient } from '../../src/client/index.js';
 import { built } from '../support/built.js';
-import { CliProcess, runCliProcess } from './support/cli-process.js';
+import { CliProcess } from './support/cli-process.js';
 
 const started: CliProcess[] = [];
 const clients: DanubeClient[] = [];
@@ -19,6 +19,17 @@ async function devBroker(...args: string[]): Promise<{ broker: CliProcess; url: 
   started.push(broker);
   const [, url = ''] = await broker.waitForStdout(/listening on (http:\/\/\S+)/);
   return { broker, url };
+}
+
+/**
+ * Starts `danube-connect consume` and waits until it subscribed: like on a real broker, a new
+ * subscription only sees messages published after it exists.
+ */
+async function subscribedConsume(args: string[]): Promise<CliProcess> {
+  const consume = new CliProcess(['consume', ...args]);
+  started.push(consume);
+  await consume.waitForStderr(/^subscribed to /);
+  return consume;
 }
 
 describe('danube-connect dev-broker and consume', { timeout: 120_000 }, () => {
@@ -38,14 +49,8 @@ describe('danube-connect dev-broker and consume', { timeout: 120_000 }, () => {
       name: 'readings-producer',
       schema: { subject: 'readings-v1' },
     });
-    await producer.send(Buffer.from(JSON.stringify({ celsius: 21.5 })), {
-      key: 'room-1',
-      attributes: { unit: 'C' },
-    });
     await broker.waitForStdout(/^topic created: \/iot\/readings$/);
-
-    const consumed = await runCliProcess([
-      'consume',
+    const consume = await subscribedConsume([
       '--topic',
       '/iot/readings',
       '--service-url',
@@ -54,9 +59,14 @@ describe('danube-connect dev-broker and consume', { timeout: 120_000 }, () => {
       '1',
       '--json',
     ]);
-    expect(consumed.code, consumed.stderr.join('\n')).toBe(0);
-    expect(consumed.stdout).toHaveLength(1);
-    expect(JSON.parse(consumed.stdout[0] ?? '')).toMatchObject({
+    await producer.send(Buffer.from(JSON.stringify({ celsius: 21.5 })), {
+      key: 'room-1',
+      attributes: { unit: 'C' },
+    });
+
+    expect(await consume.exited, consume.output()).toBe(0);
+    expect(consume.stdout.lines).toHaveLength(1);
+    expect(JSON.parse(consume.stdout.lines[0] ?? '')).toMatchObject({
       topic: '/iot/readings',
       offset: '0',
       key: 'room-1',
@@ -75,9 +85,7 @@ describe('danube-connect dev-broker and consume', { timeout: 120_000 }, () => {
     const client = await DanubeClient.connect({ serviceUrl: url });
     clients.push(client);
     const producer = await client.createProducer({ topic: '/default/raw', name: 'raw' });
-    await producer.send(Buffer.from([0xde, 0xad, 0xbe, 0xef]));
-    const consumed = await runCliProcess([
-      'consume',
+    const consume = await subscribedConsume([
       '-t',
       '/default/raw',
       '-u',
@@ -87,12 +95,15 @@ describe('danube-connect dev-broker and consume', { timeout: 120_000 }, () => {
       '--subscription',
       'inspect',
     ]);
-    expect(consumed.code, consumed.stderr.join('\n')).toBe(0);
-    expect(consumed.stdout).toEqual([
+    await producer.send(Buffer.from([0xde, 0xad, 0xbe, 0xef]));
+    expect(await consume.exited, consume.output()).toBe(0);
+    expect(consume.stdout.lines).toEqual([
       'topic=/default/raw offset=0',
       '  <4 bytes, base64> 3q2+7w==',
     ]);
-    expect(consumed.stderr).toContain('subscribed to /default/raw (subscription inspect, Shared)');
+    expect(consume.stderr.lines).toContain(
+      'subscribed to /default/raw (subscription inspect, Shared)',
+    );
   });
 
   it('waits for a topic that does not exist yet, and stops cleanly on SIGINT', async () => {
@@ -103,14 +114,14 @@ describe('danube-connect dev-broker and consume', { timeout: 120_000 }, () => {
     const client = await DanubeClient.connect({ serviceUrl: url });
     clients.push(client);
     const producer = await client.createProducer({ topic: '/default/later', name: 'late' });
-    await producer.send(Buffer.from('hello'));
     await consume.waitForStderr(/^subscribed to \/default\/later/);
+    await producer.send(Buffer.from('hello'));
     await consume.waitForStdout(/^topic=\/default\/later offset=0$/);
     expect(await consume.stop('SIGINT')).toBe(0);
   });
 
   it('shows a record published by a connector run with danube-connect run', async () => {
-    const { broker, url } = await devBroker('--namespace', 'iot');
+    const { url } = await devBroker('--namespace', 'iot');
     const dir = mkdtempSync(path.join(tmpdir(), 'danube-connect-e2e-'));
     try {
       const configFile = path.join(dir, 'connector.toml');
@@ -126,15 +137,11 @@ describe('danube-connect dev-broker and consume', { timeout: 120_000 }, () => {
           'count = 2',
         ].join('\n'),
       );
-      const connector = new CliProcess(['run', built('test/fixtures/cli/counter-connector.ts')], {
-        CONNECTOR_CONFIG_PATH: configFile,
-      });
-      started.push(connector);
-      await connector.waitForStderr(/^counter: committed counter@1$/);
-      await broker.waitForStdout(/^topic created: \/iot\/counter$/);
-
-      const consumed = await runCliProcess([
-        'consume',
+      // the topic exists (as the connector declares it) before anyone subscribes to it
+      const client = await DanubeClient.connect({ serviceUrl: url });
+      clients.push(client);
+      await client.createProducer({ topic: '/iot/counter', name: 'setup', reliableDispatch: true });
+      const consume = await subscribedConsume([
         '--topic',
         '/iot/counter',
         '--service-url',
@@ -143,8 +150,16 @@ describe('danube-connect dev-broker and consume', { timeout: 120_000 }, () => {
         '2',
         '--json',
       ]);
-      expect(consumed.code, consumed.stderr.join('\n')).toBe(0);
-      const records = consumed.stdout.map((line) => JSON.parse(line) as Record<string, unknown>);
+      const connector = new CliProcess(['run', built('test/fixtures/cli/counter-connector.ts')], {
+        CONNECTOR_CONFIG_PATH: configFile,
+      });
+      started.push(connector);
+      await connector.waitForStderr(/^counter: committed counter@1$/);
+
+      expect(await consume.exited, consume.output()).toBe(0);
+      const records = consume.stdout.lines.map(
+        (line) => JSON.parse(line) as Record<string, unknown>,
+      );
       expect(records).toMatchObject([
         { topic: '/iot/counter', offset: '0', value: { n: 0, source: 'counter' } },
         { topic: '/iot/counter', offset: '1', value: { n: 1, source: 'counter' } },

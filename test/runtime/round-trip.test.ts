@@ -6,7 +6,7 @@ import type { DeliveryResult } from '../../src/connector/sender.js';
 import { SourceRuntime } from '../../src/runtime/source-runtime.js';
 import {
   ListSource,
-  consume,
+  subscribeFirst,
   coreFor,
   lastCommitted,
   runPushSource,
@@ -28,15 +28,17 @@ describe('SourceRuntime round trips', () => {
         Offset.of('table', i),
       ),
     );
+    const sensors = topic('/iot/sensors');
+    const consumer = await subscribeFirst(broker().url, sensors);
     const source = new ListSource({
-      topics: [topic('/iot/sensors')],
+      topics: [sensors],
       batches: [records.slice(0, 7), records.slice(7)],
     });
     const runtime = new SourceRuntime(source, coreFor(broker()), runtimeOptions());
     const run = startRuntime(runtime);
 
     await broker().waitForMessages('/iot/sensors', 20);
-    const received = await consume(broker().url, '/iot/sensors', 20);
+    const received = await consumer.take(20);
     await source.exhausted();
     await run.stop();
 
@@ -52,7 +54,9 @@ describe('SourceRuntime round trips', () => {
   });
 
   it('streams records and settles each receipt after publish, keyed records on their partition', async () => {
-    const { source, run } = runPushSource(broker(), [topic('/default/events', 3)]);
+    const events = topic('/default/events', 3);
+    const consumer = await subscribeFirst(broker().url, events);
+    const { source, run } = runPushSource(broker(), [events]);
     const sender = await source.sender;
 
     const receipts = [];
@@ -71,7 +75,7 @@ describe('SourceRuntime round trips', () => {
     const results: DeliveryResult[] = await Promise.all(receipts.map((r) => r.delivered));
     expect(results.every((r) => r.status === 'published')).toBe(true);
 
-    const received = await consume(broker().url, '/default/events', 30);
+    const received = await consumer.take(30);
     await run.stop();
 
     // every key lands on one partition, in send order

@@ -220,29 +220,53 @@ export function topic(name: string, partitions = 0, reliableDispatch = false): P
   return { topic: name, partitions, reliableDispatch };
 }
 
-/** Reads `count` messages of `topicName` through a real consumer. */
-export async function consume(
+/** A consumer subscribed before anything is published, reading through the real client. */
+export interface EarlyConsumer {
+  /** Reads `count` messages (acking each), then closes the consumer and its client. */
+  take(count: number): Promise<ReceivedMessage[]>;
+}
+
+/**
+ * Creates `config`'s topic (as the runtime will declare it) and subscribes to it, so the
+ * consumer sees what is published next: a new subscription starts at the end of the topic.
+ */
+export async function subscribeFirst(
   brokerUrl: string,
-  topicName: string,
-  count: number,
-): Promise<ReceivedMessage[]> {
+  config: ProducerConfig,
+): Promise<EarlyConsumer> {
   const client = await DanubeClient.connect({ serviceUrl: brokerUrl });
   try {
+    const setup = await client.createProducer({
+      topic: config.topic,
+      name: 'test-setup',
+      partitions: config.partitions,
+      reliableDispatch: config.reliableDispatch,
+    });
+    await setup.close();
     const consumer = await client.subscribe({
-      topic: topicName,
+      topic: config.topic,
       subscription: 'test-sub',
       type: 'Exclusive',
     });
-    const out: ReceivedMessage[] = [];
-    for await (const message of consumer) {
-      out.push(message);
-      await consumer.ack(message);
-      if (out.length >= count) break;
-    }
-    await consumer.close();
-    return out;
-  } finally {
+    return {
+      async take(count) {
+        try {
+          const out: ReceivedMessage[] = [];
+          for await (const message of consumer) {
+            out.push(message);
+            await consumer.ack(message);
+            if (out.length >= count) break;
+          }
+          await consumer.close();
+          return out;
+        } finally {
+          await client.close();
+        }
+      },
+    };
+  } catch (error) {
     await client.close();
+    throw error;
   }
 }
 

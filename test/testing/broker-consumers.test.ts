@@ -16,6 +16,7 @@ import {
   createProducer,
 } from './broker-helpers.js';
 
+/** A reliable topic: stored messages, acks, redelivery. */
 const TOPIC = '/default/events';
 
 describe('embedded broker: consumers', () => {
@@ -24,8 +25,8 @@ describe('embedded broker: consumers', () => {
   let producerId: string;
 
   beforeEach(async () => {
-    ({ broker, clients } = await openBroker());
-    producerId = await createProducer(clients, TOPIC);
+    ({ broker, clients } = await openBroker({ maxUnackedMessages: 3 }));
+    producerId = await createProducer(clients, TOPIC, 'p', { dispatch_strategy: 'Reliable' });
   });
 
   afterEach(async () => {
@@ -40,10 +41,11 @@ describe('embedded broker: consumers', () => {
     subscription: string,
     name: string,
     type = 'Exclusive',
+    topic = TOPIC,
   ): Promise<string> {
     const response = await call<{ consumer_id: string }>(clients.consumer, 'Subscribe', {
       request_id: '1',
-      topic_name: TOPIC,
+      topic_name: topic,
       consumer_name: name,
       subscription,
       subscription_type: type,
@@ -52,12 +54,27 @@ describe('embedded broker: consumers', () => {
     return response.consumer_id;
   }
 
-  function ack(message: ReceivedMsg): Promise<unknown> {
+  function ack(message: ReceivedMsg, subscription = 'sub'): Promise<unknown> {
     return call(clients.consumer, 'Ack', {
       request_id: '1',
       msg_id: message.msg_id,
-      subscription_name: message.subscription_name,
+      subscription_name: subscription,
     });
+  }
+
+  /** Reads `count` messages one at a time, acking each (the unacked window stays open). */
+  async function takeAcking(
+    stream: ReturnType<typeof receive>,
+    count: number,
+    subscription: string,
+  ): Promise<ReceivedMsg[]> {
+    const taken: ReceivedMsg[] = [];
+    while (taken.length < count) {
+      const [message] = await stream.next();
+      taken.push(message as ReceivedMsg);
+      await ack(message as ReceivedMsg, subscription);
+    }
+    return taken;
   }
 
   it('refuses to subscribe to a topic that does not exist (NOT_FOUND)', async () => {
@@ -71,26 +88,30 @@ describe('embedded broker: consumers', () => {
     expect(error.code).toBe(status.NOT_FOUND);
   });
 
-  it('delivers stored then live messages with offsets, attributes, key, schema fields and names', async () => {
+  it('starts a new subscription at the end of the topic, then streams with offsets, attributes, key and names', async () => {
+    await send('before the subscription');
+    const consumerId = await subscribe('sub', 'c');
     await send('first', {
+      request_id: '77',
       attributes: { a: '1' },
       routing_key: 'k1',
       publish_time: '1700000000000',
       producer_name: 'p',
     });
-    const consumerId = await subscribe('sub', 'c');
     const stream = receive(clients.consumer, consumerId);
     const [first] = await stream.next();
+    // the real broker passes the producer's request id and (empty) subscription name through
     expect(first).toMatchObject({
+      request_id: '77',
       msg_id: {
         producer_id: producerId,
         topic_name: TOPIC,
-        topic_offset: '0',
+        topic_offset: '1',
         broker_addr: broker.url,
       },
       publish_time: '1700000000000',
       producer_name: 'p',
-      subscription_name: 'sub',
+      subscription_name: '',
       attributes: { a: '1' },
       routing_key: 'k1',
     });
@@ -98,9 +119,58 @@ describe('embedded broker: consumers', () => {
     expect(first?.schema_id).toBeUndefined();
     await send('second');
     const [second] = await stream.next();
-    expect(second?.msg_id.topic_offset).toBe('1');
+    expect(second?.msg_id.topic_offset).toBe('2');
     expect(second?.routing_key).toBeUndefined();
     stream.cancel();
+  });
+
+  it('keeps at most maxUnackedMessages delivered and unacked on a reliable topic', async () => {
+    const consumerId = await subscribe('sub', 'c');
+    for (let i = 0; i < 5; i++) await send(`m${i}`);
+    const stream = receive(clients.consumer, consumerId);
+    const window = await stream.next(3);
+    expect(window.map((m) => m.payload.toString())).toEqual(['m0', 'm1', 'm2']);
+    expect(broker.subscriptions(TOPIC)[0]?.pending).toEqual([0n, 1n, 2n]);
+    await ack(window[0] as ReceivedMsg);
+    const [next] = await stream.next();
+    expect(next?.payload.toString()).toBe('m3');
+    expect(broker.subscriptions(TOPIC)[0]?.pending).toEqual([1n, 2n, 3n]);
+    stream.cancel();
+  });
+
+  it('fires and forgets on a non-reliable topic: offset 0, no redelivery, lost while nobody listens', async () => {
+    const topic = '/default/live';
+    const liveProducer = await createProducer(clients, topic);
+    const sendLive = (payload: string): Promise<unknown> =>
+      call(clients.producer, 'SendMessage', streamMessage(liveProducer, topic, payload));
+    await sendLive('before the subscription');
+    const consumerId = await subscribe('sub', 'c', 'Exclusive', topic);
+    await sendLive('waits for the stream');
+    const first = receive(clients.consumer, consumerId);
+    const [waited] = await first.next();
+    expect(waited?.payload.toString()).toBe('waits for the stream');
+    expect(waited?.msg_id.topic_offset).toBe('0');
+    await sendLive('unacked');
+    const [unacked] = await first.next();
+    await call(clients.consumer, 'Nack', {
+      request_id: '1',
+      msg_id: unacked?.msg_id,
+      subscription_name: 'sub',
+      delay_ms: '0',
+    });
+    expect(broker.subscriptions(topic)[0]).toMatchObject({ pending: [], acked: [] });
+    const disconnected = consumerEvent(broker, (e) => e.id === consumerId && !e.connected);
+    first.cancel();
+    await disconnected;
+    await sendLive('lost while disconnected');
+    expect(await subscribe('sub', 'c', 'Exclusive', topic)).toBe(consumerId);
+    const second = receive(clients.consumer, consumerId);
+    await sendLive('after reconnecting');
+    const [next] = await second.next();
+    expect(next?.payload.toString()).toBe('after reconnecting');
+    await ack(next as ReceivedMsg);
+    expect(broker.messages(topic)).toHaveLength(5);
+    second.cancel();
   });
 
   it('is idempotent by consumer name and refuses a second consumer on an Exclusive subscription', async () => {
@@ -136,9 +206,10 @@ describe('embedded broker: consumers', () => {
   });
 
   it('records acks and redelivers a nacked message', async () => {
+    const consumerId = await subscribe('sub', 'c');
     await send('m0');
     await send('m1');
-    const stream = receive(clients.consumer, await subscribe('sub', 'c'));
+    const stream = receive(clients.consumer, consumerId);
     const [m0, m1] = await stream.next(2);
     await ack(m0 as ReceivedMsg);
     await call(clients.consumer, 'Nack', {
@@ -158,9 +229,9 @@ describe('embedded broker: consumers', () => {
   });
 
   it('redelivers unacked messages when the consumer reconnects after its stream ended', async () => {
+    const consumerId = await subscribe('sub', 'c');
     await send('m0');
     await send('m1');
-    const consumerId = await subscribe('sub', 'c');
     const first = receive(clients.consumer, consumerId);
     const [m0] = await first.next(2);
     await ack(m0 as ReceivedMsg);
@@ -190,8 +261,10 @@ describe('embedded broker: consumers', () => {
     const b = receive(clients.consumer, idB);
     await connected;
     for (let i = 0; i < 4; i++) await send(`m${i}`);
-    const fromA = await a.next(2);
-    const fromB = await b.next(2);
+    const [fromA, fromB] = await Promise.all([
+      takeAcking(a, 2, 'shared'),
+      takeAcking(b, 2, 'shared'),
+    ]);
     expect([...fromA, ...fromB].map((m) => m.payload.toString()).sort()).toEqual([
       'm0',
       'm1',
@@ -222,13 +295,15 @@ describe('embedded broker: consumers', () => {
     // documented rule: fnv1a64(key) mod connected consumers, in subscription order
     const owner = (key: string): number => Number(fnv1a64(key) % 2n);
     const toK1 = keys.filter((k) => owner(k) === 0);
-    const fromK1 = await k1.next(toK1.length);
-    const fromK2 = await k2.next(keys.length - toK1.length);
+    const [fromK1, fromK2, failover] = await Promise.all([
+      takeAcking(k1, toK1.length, 'keyed'),
+      takeAcking(k2, keys.length - toK1.length, 'keyed'),
+      takeAcking(f1, keys.length, 'failover'),
+    ]);
     expect(fromK1.map((m) => m.routing_key)).toEqual(toK1);
     expect(fromK2.map((m) => m.routing_key)).toEqual(keys.filter((k) => owner(k) === 1));
-    const failover = await f1.next(keys.length);
     expect(failover.map((m) => m.payload.toString())).toEqual(keys.map((_, i) => `m${i}`));
-    expect(broker.subscriptions(TOPIC).find((s) => s.name === 'failover')?.pending).toHaveLength(
+    expect(broker.subscriptions(TOPIC).find((s) => s.name === 'failover')?.acked).toHaveLength(
       keys.length,
     );
     for (const stream of [k1, k2, f1, f2]) stream.cancel();

@@ -28,10 +28,14 @@ export interface RawClients {
   close(): void;
 }
 
-/** Opens raw clients built from `danubeServices()` (no dependency on src/client). */
-export function rawClients(broker: EmbeddedBroker | { port: number }): RawClients {
+/**
+ * Opens raw clients built from `danubeServices()` (no dependency on src/client), on a
+ * broker's port of 127.0.0.1 or on a plain-text service URL (`http://host:port`).
+ */
+export function rawClients(broker: EmbeddedBroker | { port: number } | string): RawClients {
   const services = danubeServices();
-  const address = `127.0.0.1:${broker.port}`;
+  const address =
+    typeof broker === 'string' ? broker.replace(/^http:\/\//, '') : `127.0.0.1:${broker.port}`;
   const options = { 'grpc.max_reconnect_backoff_ms': 200, 'grpc.initial_reconnect_backoff_ms': 50 };
   const make = (ctor: (typeof services)['ProducerService']): Client =>
     new ctor(address, credentials.createInsecure(), options);
@@ -66,16 +70,17 @@ export async function closeBroker({ broker, clients }: BrokerUnderTest): Promise
   await broker.close();
 }
 
-/** Creates producer `name` on `topic` and returns its id. */
+/** Creates producer `name` on `topic` (non-reliable unless `extra` says) and returns its id. */
 export async function createProducer(
   clients: RawClients,
   topic: string,
   name = 'p',
+  extra: Record<string, unknown> = {},
 ): Promise<string> {
   const response = await call<{ producer_id: string }>(
     clients.producer,
     'CreateProducer',
-    producerRequest(topic, name),
+    producerRequest(topic, name, extra),
   );
   return response.producer_id;
 }
@@ -175,8 +180,10 @@ export interface ReceivedMsg {
 export interface MessageStream {
   /** Resolves with the next `count` messages (event-driven). */
   next(count?: number): Promise<ReceivedMsg[]>;
-  /** Resolves when the server ends the stream (status or end). */
-  ended: Promise<void>;
+  /** Resolves when the stream ends: with the error status, or undefined on a clean end. */
+  ended: Promise<ServiceError | undefined>;
+  /** Messages received and not taken by {@link next} yet. */
+  buffered(): number;
   cancel(): void;
 }
 
@@ -196,12 +203,13 @@ export function receive(consumerClient: Client, consumerId: string): MessageStre
     inbox.push(message);
     waiter?.();
   });
-  const ended = new Promise<void>((resolve) => {
-    stream.on('error', () => resolve());
-    stream.on('end', () => resolve());
+  const ended = new Promise<ServiceError | undefined>((resolve) => {
+    stream.on('error', (error: ServiceError) => resolve(error));
+    stream.on('end', () => resolve(undefined));
   });
   return {
     ended,
+    buffered: () => inbox.length,
     cancel: () => stream.cancel(),
     next: async (count = 1) => {
       while (inbox.length < count) {

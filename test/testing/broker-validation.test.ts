@@ -165,14 +165,13 @@ describe('embedded broker: schema references and validation policies', () => {
         validation_policy: 'warn',
         enable_payload_validation: false,
       });
-      const { schema_id } = await register('s', 'string', '');
       expect(
         await call(clients.registry, 'GetTopicSchemaConfig', { topic_name: '/default/t' }),
       ).toEqual({
         schema_subject: 's',
         validation_policy: 'warn',
         enable_payload_validation: false,
-        schema_id,
+        schema_id: '0', // Danube v0.15 never fills it in
       });
     });
   });

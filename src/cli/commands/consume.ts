@@ -32,8 +32,10 @@ Subscribes to a topic and prints every message, decoded by its registered schema
 (json_schema and avro as JSON, string as text, number as a number, bytes as base64), like
 \`danube-cli consume\`: the quickest way to see what a connector sent. Messages without a
 schema are shown as JSON when they hold JSON text, else as UTF-8 text, else as base64.
-A new subscription starts at the topic's first message. Waits for the topic when it does
-not exist yet. Ctrl-C stops.
+As on the broker, a new subscription starts at the end of the topic: it shows messages
+published after it subscribed (an existing subscription resumes where it stopped; on a
+non-reliable topic, only while it is connected). Waits for the topic when it does not
+exist yet. Ctrl-C stops.
 
 Options:
   --topic, -t <topic>         topic to read, /namespace/name (required)

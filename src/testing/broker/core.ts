@@ -3,12 +3,21 @@ import { FaultPlan } from './faults.js';
 import { randomU64, uniqueIds, type IdGenerator } from './ids.js';
 import { ProducerTable } from './producers.js';
 import { SchemaRegistryStore } from './registry.js';
-import type { ConsumerState } from './subscriptions.js';
+import { DEFAULT_MAX_UNACKED, type ConsumerState } from './subscriptions.js';
 import { TopicStore } from './topics.js';
 import type { BrokerEvents, BrokerMethod, BrokerOptions, BrokerStats } from './types.js';
 
 /** Tonic's default decoding limit, which the real broker keeps. */
 export const DEFAULT_MAX_RECEIVE_BYTES = 4 * 1024 * 1024;
+
+/** The window of {@link BrokerOptions.maxUnackedMessages}, within the real broker's bounds. */
+function unackedWindow(value: number | undefined): number {
+  if (value === undefined) return DEFAULT_MAX_UNACKED;
+  if (!Number.isInteger(value) || value < 1 || value > 10_000) {
+    throw new RangeError(`maxUnackedMessages must be an integer from 1 to 10000, got ${value}`);
+  }
+  return value;
+}
 
 /** Mutable counters behind {@link BrokerStats}. */
 export interface StatsCounters {
@@ -36,6 +45,7 @@ export class BrokerCore {
   readonly newId: () => string;
   readonly maxMessageBytes: number | undefined;
   readonly maxReceiveBytes: number;
+  readonly maxUnackedMessages: number;
   readonly requireToken: BrokerOptions['requireToken'];
   readonly stats: StatsCounters = {
     calls: {},
@@ -64,6 +74,7 @@ export class BrokerCore {
     this.faults = new FaultPlan((nameOrId) => this.producers.drop(nameOrId));
     this.maxMessageBytes = options.maxMessageBytes;
     this.maxReceiveBytes = options.maxReceiveMessageBytes ?? DEFAULT_MAX_RECEIVE_BYTES;
+    this.maxUnackedMessages = unackedWindow(options.maxUnackedMessages);
     this.requireToken = options.requireToken;
   }
 

@@ -9,16 +9,20 @@ export interface MessageSchemaFields {
   payload: Buffer;
 }
 
-/** Result of validating a message: accepted, accepted with a warning, or refused. */
+/**
+ * Result of validating a message: accepted, accepted with a warning, or refused;
+ * `crashed` when the real broker's validator panics instead of answering (its call is reset).
+ */
 export type ValidationOutcome =
-  { accepted: true; warning?: string } | { accepted: false; reason: string };
+  { accepted: true; warning?: string } | { accepted: false; reason: string; crashed?: true };
 
 /**
  * The topic's validation policy applied to a message, step by step as the real broker
  * does it: `none` accepts everything; without a topic subject `enforce` refuses; a missing
  * schema id or another subject's id is a warning under `warn` and a refusal under
  * `enforce`; an unknown schema id is refused; with payload validation on, a payload that
- * does not match its schema version is refused under `warn` and `enforce` alike.
+ * does not match its schema version is refused under `warn` and `enforce` alike, and a
+ * protobuf payload crashes the real validator (Danube v0.15 does not implement it).
  */
 export function validateMessage(
   topic: TopicState,
@@ -55,6 +59,13 @@ export function validateMessage(
     return {
       accepted: false,
       reason: `Schema version not found: ${record.subject}/${versionNumber}`,
+    };
+  }
+  if (version.schema.type === 'protobuf') {
+    return {
+      accepted: false,
+      crashed: true,
+      reason: 'protobuf payload validation is not implemented by the Danube broker (it panics)',
     };
   }
   const problem = payloadProblem(version.schema, message.payload);

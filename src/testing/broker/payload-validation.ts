@@ -4,7 +4,8 @@ import { jsonValidator, type ParsedSchema } from './schema-definitions.js';
 /**
  * Deep payload check, as the real broker's validators do it: json_schema → JSON valid
  * against the schema; string → valid UTF-8; number → exactly 4 or 8 bytes; avro → an
- * Avro object container whose records read with the schema; bytes and protobuf → anything.
+ * Avro object container whose records read with the schema; bytes → anything (protobuf
+ * never gets here: see `validateMessage`).
  * Returns the problem, or undefined when the payload is fine.
  */
 export function payloadProblem(schema: ParsedSchema, payload: Buffer): string | undefined {

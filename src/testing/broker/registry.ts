@@ -153,14 +153,14 @@ export class SchemaRegistryStore {
     this.require(subject).mode = mode;
   }
 
-  /** Deletes one version of a subject. */
+  /**
+   * Deletes one version of a subject. Like the real broker, deleting a version or subject
+   * that does not exist succeeds.
+   */
   deleteVersion(subject: string, version: number): void {
-    const record = this.require(subject);
-    const index = record.versions.findIndex((v) => v.version === version);
-    if (index < 0) {
-      throw new RegistryError(`Version ${version} not found for subject '${subject}'`);
-    }
-    record.versions.splice(index, 1);
+    const record = this.subjects.get(subject);
+    const index = record?.versions.findIndex((v) => v.version === version) ?? -1;
+    if (record && index >= 0) record.versions.splice(index, 1);
   }
 
   /** Forgets everything. */
@@ -171,7 +171,7 @@ export class SchemaRegistryStore {
 
   private require(subject: string): SubjectRecord {
     const record = this.subjects.get(subject);
-    if (!record) throw new RegistryError(`Subject '${subject}' not found`);
+    if (!record) throw new RegistryError(`Schema metadata not found for subject: ${subject}`);
     return record;
   }
 }

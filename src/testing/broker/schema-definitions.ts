@@ -112,8 +112,8 @@ export function parseSchema(schemaType: string, bytes: Buffer): ParsedSchema {
       try {
         json = JSON.parse(raw) as unknown;
       } catch {
-        // a bare primitive name such as `string` is a valid Avro schema too
-        json = raw.trim();
+        // a bare primitive name must be a JSON string (`"string"`), as for the real broker
+        throw new Error('Invalid Avro schema: Failed to parse schema from JSON');
       }
       let parsed: AvroType;
       try {

@@ -157,10 +157,11 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
   }
 
   /**
-   * Sends HTTP/2 GOAWAY on every open connection, as a broker shutting down gracefully or
-   * a proxy draining connections does: calls in progress finish (within 30 s), new calls
-   * need a new connection, which the broker accepts as usual. Resolves once the drained
-   * connections are closed.
+   * Sends HTTP/2 GOAWAY on every open connection, as a proxy draining connections or a
+   * gracefully stopping HTTP/2 server does (Danube v0.15 itself does not: on SIGTERM it
+   * drops its connections, as {@link goDown}): calls in progress finish (within 30 s), new
+   * calls need a new connection, which the broker accepts as usual. Resolves once the
+   * drained connections are closed.
    */
   async drain(): Promise<void> {
     const closed = [...this.sockets].map(

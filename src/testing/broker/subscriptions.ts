@@ -1,10 +1,10 @@
-import type { SubscriptionTypeName } from '../../client/wire.js';
+import type { DispatchStrategyName, SubscriptionTypeName } from '../../client/wire.js';
 import { fnv1a64 } from '../../client/routing.js';
 import type { StoredMessage, SubscriptionInfo } from './types.js';
 
 /** Where a consumer's messages go while its ReceiveMessages stream is open. */
 export interface ConsumerSession {
-  deliver(message: StoredMessage, subscription: string): void;
+  deliver(message: StoredMessage, subscription: Subscription): void;
   /** Ends the stream (takeover by a newer stream, broker shutdown). */
   end(): void;
 }
@@ -31,36 +31,46 @@ export class ConsumerState {
   }
 }
 
-/** Unacked messages a subscription hands out before waiting for acks. */
-const MAX_PENDING = 10_000;
+/** The real broker's `dispatch.max_unacked_messages` default. */
+export const DEFAULT_MAX_UNACKED = 10;
 
 /** What a subscription reads of its topic (a `TopicState` is one). */
 export interface SubscribedTopic {
   readonly name: string;
+  readonly dispatch: DispatchStrategyName;
   /** Stored messages; a message's offset is its index. */
   readonly messages: readonly StoredMessage[];
 }
 
 /**
- * One subscription of a topic: a cursor over the topic's messages (new subscriptions
- * start at offset 0), the messages delivered and not acked, and the ones queued for
- * redelivery (after a nack, or when the consumer holding them disconnects).
+ * One subscription of a topic, as the real broker dispatches it. A new subscription starts
+ * at the end of the topic: messages stored before it existed are not delivered.
+ *
+ * Reliable topics: a cursor over the stored messages, at most `maxUnacked` delivered and
+ * not acked, redelivery after a nack or when the consumer holding a message disconnects.
+ * Non-reliable topics: fire and forget; nothing waits for acks, nothing is redelivered,
+ * and a message published while no consumer of the subscription is attached is lost.
  */
 export class Subscription {
   readonly consumers = new Map<string, ConsumerState>();
-  private cursor = 0;
+  private cursor: number;
   private readonly pending = new Map<bigint, string>();
   private readonly redeliveryQueue: bigint[] = [];
   private readonly acked = new Set<bigint>();
   private readonly redelivered = new Set<bigint>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private roundRobin = 0;
+  private readonly reliable: boolean;
 
   constructor(
     readonly name: string,
     readonly type: SubscriptionTypeName,
     readonly topic: SubscribedTopic,
-  ) {}
+    private readonly maxUnacked: number,
+  ) {
+    this.cursor = topic.messages.length;
+    this.reliable = topic.dispatch === 'Reliable';
+  }
 
   /** Whether an Exclusive subscription already has a consumer other than `consumerName`. */
   refuses(consumerName: string): boolean {
@@ -107,8 +117,9 @@ export class Subscription {
     this.requeueOf(consumer.id);
   }
 
-  /** Acknowledges an offset; false when it was not pending. */
+  /** Acknowledges an offset; false when it was not pending (always on non-reliable topics). */
   ack(offset: bigint): boolean {
+    if (!this.reliable) return false;
     const wasPending = this.pending.delete(offset);
     this.acked.add(offset);
     this.pump();
@@ -134,7 +145,8 @@ export class Subscription {
 
   /** Delivers what can be delivered now to connected consumers. */
   pump(): void {
-    while (this.pending.size < MAX_PENDING) {
+    const window = this.reliable ? this.maxUnacked : Number.POSITIVE_INFINITY;
+    while (this.pending.size < window) {
       const fromQueue = this.redeliveryQueue.length > 0;
       const offset = fromQueue
         ? this.redeliveryQueue[0]
@@ -149,11 +161,18 @@ export class Subscription {
         continue;
       }
       const consumer = this.pick(message);
-      if (!consumer?.session) return;
+      if (!consumer?.session) {
+        // non-reliable: only a consumer about to open its stream gets a message later
+        if (this.reliable || this.awaitingStream()) return;
+        this.advance(fromQueue);
+        continue;
+      }
       this.advance(fromQueue);
-      if (fromQueue) this.redelivered.add(offset);
-      this.pending.set(offset, consumer.id);
-      consumer.session.deliver(message, this.name);
+      if (this.reliable) {
+        if (fromQueue) this.redelivered.add(offset);
+        this.pending.set(offset, consumer.id);
+      }
+      consumer.session.deliver(message, this);
     }
   }
 
@@ -178,6 +197,11 @@ export class Subscription {
   dispose(): void {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
+  }
+
+  /** Whether a consumer subscribed and has not opened its stream yet (nor lost it). */
+  private awaitingStream(): boolean {
+    return [...this.consumers.values()].some((c) => c.active && !c.connected);
   }
 
   private advance(fromQueue: boolean): void {

@@ -1,7 +1,12 @@
-const SEGMENT = /^[A-Za-z0-9_-]+$/;
+/** Rust's `char::is_alphanumeric` (Unicode letters and numbers), `_` and `-`. */
+const SEGMENT = /^[\p{Alphabetic}\p{N}_-]+$/u;
 const PARTITION_MARK = '-part-';
 
-/** Whether `topic` is `/namespace/name` with two segments of letters, digits, `_` and `-`. */
+/**
+ * Whether `topic` is `/namespace/name` with two segments of letters, digits (Unicode ones
+ * too, as the real broker), `_` and `-`. Stricter than the real broker, which also lets
+ * empty segments and a missing leading `/` through.
+ */
 export function isValidTopicName(topic: string): boolean {
   const parts = topic.split('/');
   return (

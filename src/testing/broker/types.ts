@@ -55,6 +55,11 @@ export interface BrokerOptions {
    * 4 MiB). Larger requests are answered OUT_OF_RANGE, as the real broker does.
    */
   maxReceiveMessageBytes?: number;
+  /**
+   * Messages a subscription of a reliable topic delivers without acks before it waits for
+   * one, like the real broker's `dispatch.max_unacked_messages` (default 10).
+   */
+  maxUnackedMessages?: number;
   /** Serve TLS. */
   tls?: BrokerTlsOptions;
   /**

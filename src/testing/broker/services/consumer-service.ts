@@ -28,7 +28,12 @@ function subscribe(core: BrokerCore, req: ConsumerRequestMsg): ConsumerResponseM
   if (!topic) throw statusError(status.NOT_FOUND, `Unable to find the topic: ${topicName}`);
   let subscription = topic.subscriptions.get(req.subscription);
   if (!subscription) {
-    subscription = new Subscription(req.subscription, req.subscription_type, topic);
+    subscription = new Subscription(
+      req.subscription,
+      req.subscription_type,
+      topic,
+      core.maxUnackedMessages,
+    );
     topic.subscriptions.set(req.subscription, subscription);
   }
   const known = subscription.consumerNamed(req.consumer_name);
@@ -59,24 +64,28 @@ function subscribe(core: BrokerCore, req: ConsumerRequestMsg): ConsumerResponseM
   return { request_id: req.request_id, consumer_id: consumer.id, consumer_name: req.consumer_name };
 }
 
+/**
+ * A stored message as the real broker streams it: the producer's request id and (empty)
+ * subscription name passed through, offset 0 on non-reliable topics (nothing is stored).
+ */
 function toWire(
   core: BrokerCore,
   message: StoredMessage,
-  subscription: string,
-  requestId: bigint,
+  subscription: Subscription,
 ): StreamMessageMsg {
+  const stored = subscription.topic.dispatch === 'Reliable';
   return {
-    request_id: requestId.toString(),
+    request_id: message.requestId,
     msg_id: {
       producer_id: message.producerId,
       topic_name: message.topic,
       broker_addr: core.url,
-      topic_offset: message.offset.toString(),
+      topic_offset: stored ? message.offset.toString() : '0',
     },
     payload: message.payload,
     publish_time: message.publishTime.toString(),
     producer_name: message.producerName,
-    subscription_name: subscription,
+    subscription_name: '',
     attributes: message.attributes,
     ...(message.schemaId !== undefined && { schema_id: message.schemaId }),
     ...(message.schemaVersion !== undefined && { schema_version: message.schemaVersion }),
@@ -95,11 +104,10 @@ function receiveMessages(
       `The consumer with the id ${call.request.consumer_id} does not exist`,
     );
   }
-  let requestId = 0n;
   let open = true;
   const session: ConsumerSession = {
     deliver: (message, subscription) => {
-      if (open) call.write(toWire(core, message, subscription, ++requestId));
+      if (open) call.write(toWire(core, message, subscription));
     },
     end: () => {
       if (!open) return;
@@ -137,10 +145,18 @@ function subscriptionFor(
   req: AckRequestMsg,
   what: string,
 ): { sub: Subscription; offset: bigint } {
-  const topic = core.topics.get(req.msg_id?.topic_name ?? '');
-  const sub = topic?.subscriptions.get(req.subscription_name);
+  const msgId = req.msg_id;
+  if (!msgId) {
+    // the real broker's handler panics on a missing msg_id: the stream is reset
+    throw statusError(status.CANCELLED, `${what}: the request has no msg_id`);
+  }
+  const topic = core.topics.get(msgId.topic_name);
+  if (!topic) {
+    throw statusError(status.INTERNAL, `${what}: Topic ${msgId.topic_name} not found in registry`);
+  }
+  const sub = topic.subscriptions.get(req.subscription_name);
   if (!sub) throw statusError(status.INTERNAL, `${what}: Subscription not found`);
-  return { sub, offset: BigInt(req.msg_id?.topic_offset ?? '0') };
+  return { sub, offset: BigInt(msgId.topic_offset) };
 }
 
 /** The ConsumerService implementation (Subscribe, ReceiveMessages, Ack, Nack). */

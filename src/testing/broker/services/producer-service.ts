@@ -1,6 +1,7 @@
 import { status, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { danubeServices } from '../../../client/proto.js';
 import type {
+  DispatchStrategyName,
   MessageResponseMsg,
   ProducerRequestMsg,
   ProducerResponseMsg,
@@ -45,14 +46,21 @@ function checkSchemaReference(core: BrokerCore, topic: string, ref: SchemaRefere
   }
 }
 
+/** The request's strategy; undefined for a number outside the enum (proto-loader keeps it). */
+function knownStrategy(value: unknown): DispatchStrategyName | undefined {
+  return value === 'Reliable' || value === 'NonReliable' ? value : undefined;
+}
+
 function topicForProducer(core: BrokerCore, request: ProducerRequestMsg): TopicState {
   const name = request.topic_name;
   if (!isValidTopicName(name))
     throw statusError(status.INVALID_ARGUMENT, invalidTopicMessage(name));
   const ref = request.schema_ref ?? undefined;
+  const strategy = knownStrategy(request.dispatch_strategy);
   const existing = core.topics.get(name);
   if (existing) {
-    if (existing.dispatch !== request.dispatch_strategy) {
+    // an unknown strategy number is not compared, as on the real broker
+    if (strategy !== undefined && existing.dispatch !== strategy) {
       throw statusError(
         status.FAILED_PRECONDITION,
         'Producer requested dispatch strategy does not match topic strategy',
@@ -70,10 +78,13 @@ function topicForProducer(core: BrokerCore, request: ProducerRequestMsg): TopicS
     }
     return existing;
   }
+  if (strategy === undefined) {
+    throw statusError(status.INVALID_ARGUMENT, 'Dispatch strategy is missing');
+  }
   const problem = core.topics.creationProblem(name);
   if (problem) throw problem;
   if (ref) checkSchemaReference(core, name, ref);
-  const topic = core.topics.create(name, request.dispatch_strategy);
+  const topic = core.topics.create(name, strategy);
   topic.schemaSubject = ref?.subject;
   core.events.emit('topic', name);
   return topic;
@@ -106,7 +117,7 @@ function sendMessage(core: BrokerCore, request: StreamMessageMsg): MessageRespon
   }
   const topicName = request.msg_id?.topic_name ?? '';
   const topic = core.topics.get(topicName);
-  if (!topic) throw publishRefused(`topic ${topicName} not found`);
+  if (!topic) throw publishRefused(`Topic ${topicName} not found in registry`);
   const size = request.payload.length;
   if (core.maxMessageBytes !== undefined && size > core.maxMessageBytes) {
     throw statusError(
@@ -123,7 +134,11 @@ function sendMessage(core: BrokerCore, request: StreamMessageMsg): MessageRespon
     },
     core.registry,
   );
-  if (!outcome.accepted) throw publishRefused(outcome.reason);
+  if (!outcome.accepted) {
+    // a panicking handler resets the HTTP/2 stream: the client sees CANCELLED
+    if (outcome.crashed) throw statusError(status.CANCELLED, outcome.reason);
+    throw publishRefused(outcome.reason);
+  }
   if (outcome.warning !== undefined) core.stats.validationWarnings++;
   if (producer.topic !== topicName) {
     throw publishRefused(

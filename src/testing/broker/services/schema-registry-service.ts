@@ -178,14 +178,7 @@ export function schemaRegistryService(core: BrokerCore): UntypedServiceImplement
       core,
       'DeleteSchemaVersion',
       (req) => {
-        try {
-          registry.deleteVersion(req.subject, req.version);
-        } catch (error) {
-          throw statusError(
-            status.INTERNAL,
-            `Failed to delete schema version: ${errorText(error)}`,
-          );
-        }
+        registry.deleteVersion(req.subject, req.version);
         return {
           success: true,
           message: `Deleted version ${req.version} for subject ${req.subject}`,
@@ -225,7 +218,7 @@ export function schemaRegistryService(core: BrokerCore): UntypedServiceImplement
         if (!registry.subject(req.schema_subject)) {
           throw statusError(
             status.NOT_FOUND,
-            `Schema subject '${req.schema_subject}' not found in registry: Subject '${req.schema_subject}' not found`,
+            `Schema subject '${req.schema_subject}' not found in registry: Schema metadata not found for subject: ${req.schema_subject}`,
           );
         }
         const topic = topicOrNotFound(core, req.topic_name);
@@ -263,12 +256,13 @@ export function schemaRegistryService(core: BrokerCore): UntypedServiceImplement
       'GetTopicSchemaConfig',
       (req) => {
         const topic = topicOrNotFound(core, req.topic_name);
-        const subject = topic.schemaSubject;
         return {
-          schema_subject: subject ?? '',
+          schema_subject: topic.schemaSubject ?? '',
           validation_policy: topic.validationPolicy,
           enable_payload_validation: topic.payloadValidation,
-          schema_id: (subject !== undefined && registry.subject(subject)?.schemaId) || '0',
+          // Danube v0.15 always answers 0: it reads `schema_id` from subject metadata that
+          // stores the id as `id`. Clients must not rely on it, so neither do we.
+          schema_id: '0',
         };
       },
     ),
