@@ -5,27 +5,6 @@
  */
 
 /**
- * Every kind of failure, in one list. Whatever the SDK throws or rejects with carries one of
- * them in `kind`; metrics (`error_type`), CLI exit codes and retry decisions read it.
- */
-export const ERROR_KINDS = [
-  'config',
-  'usage',
-  'invalid_data',
-  'schema',
-  'oversize',
-  'retryable',
-  'unavailable',
-  'timeout',
-  'rejected',
-  'not_found',
-  'fatal',
-  'stopping',
-  'aborted',
-  'internal',
-] as const;
-
-/**
  * What went wrong, in words a caller can branch on:
  *
  * - `config`: the configuration or set-up is wrong (a key, a schema or TLS file, credentials
@@ -53,7 +32,45 @@ export const ERROR_KINDS = [
  * - `internal`: something the SDK did not expect (a bug, or a broker answer it does not
  *   know). Errors that are not ours are counted under it too.
  */
-export type ErrorKind = (typeof ERROR_KINDS)[number];
+export type ErrorKind =
+  | 'config'
+  | 'usage'
+  | 'invalid_data'
+  | 'schema'
+  | 'oversize'
+  | 'retryable'
+  | 'unavailable'
+  | 'timeout'
+  | 'rejected'
+  | 'not_found'
+  | 'fatal'
+  | 'stopping'
+  | 'aborted'
+  | 'internal';
+
+// A record, so that a kind added to the union and not here fails to compile.
+const KINDS: Readonly<Record<ErrorKind, true>> = {
+  config: true,
+  usage: true,
+  invalid_data: true,
+  schema: true,
+  oversize: true,
+  retryable: true,
+  unavailable: true,
+  timeout: true,
+  rejected: true,
+  not_found: true,
+  fatal: true,
+  stopping: true,
+  aborted: true,
+  internal: true,
+};
+
+/**
+ * Every kind of failure, in one list. Whatever the SDK throws or rejects with carries one of
+ * them in `kind`; metrics (`error_type`), CLI exit codes and retry decisions read it.
+ */
+export const ERROR_KINDS = Object.keys(KINDS) as readonly ErrorKind[];
 
 /** Kinds after which the same operation may succeed if tried again. */
 const RETRYABLE_KINDS: ReadonlySet<ErrorKind> = new Set([
