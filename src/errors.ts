@@ -14,14 +14,15 @@
  *   Never retried; the CLI exits with 2.
  * - `invalid_data`: one record cannot be represented or published as it is (the connector
  *   said so, a BigInt or a cycle in a payload). The failure policy applies.
- * - `schema`: a payload does not match its topic's schema, or the registry or broker refused
- *   a schema. The failure policy applies to a record.
+ * - `schema`: a payload does not fit its topic's schema or cannot be encoded for it (NaN in
+ *   JSON, a lone surrogate), or the registry or broker refused a schema. The failure policy
+ *   applies to a record.
  * - `oversize`: a message is larger than the broker or the topic accepts. Not retried.
  * - `retryable`: a temporary failure the connector reported; retried with backoff.
  * - `unavailable`: the broker cannot be reached or cannot serve right now (restarting, a
- *   producer it lost, overload). Retried.
- * - `timeout`: a deadline passed (a call's, or `retry.publish_timeout_ms`). A call is
- *   retried; the publish deadline is final.
+ *   producer it lost, overload, no answer within `danube.request_timeout_ms`). Retried.
+ * - `timeout`: a deadline for the whole operation passed and it was given up
+ *   (`retry.publish_timeout_ms`, `processing.shutdown_timeout_ms`). Not retried.
  * - `rejected`: the broker refused to store a message. It says so for temporary conditions
  *   too (a topic being moved), so it is retried until the publish deadline.
  * - `not_found`: what was asked for does not exist (a schema subject or version, a topic).
@@ -73,12 +74,7 @@ const KINDS: Readonly<Record<ErrorKind, true>> = {
 export const ERROR_KINDS = Object.keys(KINDS) as readonly ErrorKind[];
 
 /** Kinds after which the same operation may succeed if tried again. */
-const RETRYABLE_KINDS: ReadonlySet<ErrorKind> = new Set([
-  'retryable',
-  'unavailable',
-  'timeout',
-  'rejected',
-]);
+const RETRYABLE_KINDS: ReadonlySet<ErrorKind> = new Set(['retryable', 'unavailable', 'rejected']);
 
 /** Where an error happened, as far as the code that raised it knows. */
 export interface ErrorContext {
@@ -145,14 +141,26 @@ export class DanubeConnectError extends Error {
   }
 
   /**
-   * Whether trying the same operation again may succeed: kinds `retryable`, `unavailable`,
-   * `timeout` and `rejected`.
+   * Whether trying the same operation again may succeed: kinds `retryable`, `unavailable`
+   * and `rejected`.
    */
   get retryable(): boolean {
     return RETRYABLE_KINDS.has(this.kind);
   }
 }
 Object.defineProperty(DanubeConnectError.prototype, BRAND, { value: true });
+
+/** Text of any thrown value, for messages and attributes. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The thrown value as an Error: a value that is not one becomes kind `internal`. */
+export function asError(error: unknown): Error {
+  return error instanceof Error
+    ? error
+    : new DanubeConnectError('internal', String(error), { cause: error });
+}
 
 /**
  * Whether `error` is a {@link DanubeConnectError} (of any subclass, from any copy of the

@@ -80,13 +80,12 @@ export type {
   SchemaRegistryApi,
   RegistrySchemaInfo,
 } from './schema/index.js';
-export { RuntimeMetrics, RuntimeState, createLogger, ERROR_TYPES } from './observability/index.js';
+export { RuntimeMetrics, RuntimeState, createLogger } from './observability/index.js';
 export { SecretRedactor, REDACTED } from './redact.js';
 export type {
   Logger,
   LoggerOptions,
   StatusSnapshot,
-  ErrorType,
   LastError,
   RuntimeMode,
   RuntimePhase,

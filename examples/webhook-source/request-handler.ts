@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
-  RuntimeStoppingError,
+  isDanubeConnectError,
   type DeliveryResult,
   type SourceSender,
   type TopicRouter,
@@ -183,20 +183,12 @@ function failure(
 ): { status: 400 | 503; body: Json } {
   const message = error instanceof Error ? error.message : String(error);
   const extra = outcome === undefined ? {} : { outcome };
-  if (isInvalidData(error))
+  if (isDanubeConnectError(error, 'invalid_data') || isDanubeConnectError(error, 'schema'))
     return { status: 400, body: { ...problem('invalid_payload', message), ...extra } };
-  if (error instanceof RuntimeStoppingError) {
+  if (isDanubeConnectError(error, 'stopping')) {
     return { status: 503, body: problem('stopping', 'the connector is stopping, retry later') };
   }
   return { status: 503, body: { ...problem('not_published', message), ...extra } };
-}
-
-function isInvalidData(error: unknown): boolean {
-  return (
-    typeof error === 'object' &&
-    error !== null &&
-    (error as { kind?: unknown }).kind === 'invalid_data'
-  );
 }
 
 function problem(error: string, message: string): Json {

@@ -1,8 +1,9 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { DanubeConnectError } from '../errors.js';
 
-/** A command line the user got wrong; printed with the command's usage, exit code 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
+/** A command line the user got wrong (kind `usage`): printed with the command's usage, exit code 2. */
+export function usageError(message: string): DanubeConnectError {
+  return new DanubeConnectError('usage', message);
 }
 
 /** Option declarations in `node:util` `parseArgs` form. */
@@ -16,7 +17,7 @@ export interface ParsedArgs {
 
 /**
  * Parses a command's arguments strictly (unknown options and missing values are
- * {@link UsageError}s). `--help`/`-h` is always accepted.
+ * usage errors, see {@link usageError}). `--help`/`-h` is always accepted.
  */
 export function parseCommandArgs(
   args: readonly string[],
@@ -33,10 +34,10 @@ export function parseCommandArgs(
     });
     parsed = { values: result.values, positionals: result.positionals };
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    throw usageError(error instanceof Error ? error.message : String(error));
   }
   if (parsed.values.help !== true && parsed.positionals.length > maxPositionals) {
-    throw new UsageError(`unexpected argument: ${parsed.positionals[maxPositionals] ?? ''}`);
+    throw usageError(`unexpected argument: ${parsed.positionals[maxPositionals] ?? ''}`);
   }
   return parsed;
 }
@@ -70,7 +71,7 @@ export function integerOption(
   if (text === undefined) return fallback;
   const value = Number(text);
   if (!/^\d+$/.test(text) || value < range.min || value > range.max) {
-    throw new UsageError(
+    throw usageError(
       `--${name} must be an integer from ${range.min} to ${range.max}, got "${text}"`,
     );
   }

@@ -1,7 +1,6 @@
-import { UsageError } from './args.js';
+import { isDanubeConnectError } from '../errors.js';
 import type { Command } from './command.js';
-import { ModuleLoadError } from './connector-module.js';
-import { EXIT, EXIT_CODES_HELP, type ExitCode } from './exit-codes.js';
+import { EXIT, EXIT_CODES_HELP, exitCodeOf, type ExitCode } from './exit-codes.js';
 import { println, type CliIo } from './io.js';
 
 /** A command as listed by `--help`; its module is imported only when it runs. */
@@ -69,7 +68,8 @@ ${EXIT_CODES_HELP}`;
 
 /**
  * Runs one command line (without `node` and the script) against `io` and returns its exit
- * code. Never throws: unexpected errors are printed and give exit code 1.
+ * code. Never throws: a failure is printed and its kind gives the exit code
+ * ({@link exitCodeOf}); a `usage` error also points at the command's help.
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const [name, ...rest] = argv;
@@ -94,13 +94,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   try {
     return await command.run(rest, io);
   } catch (error) {
-    if (error instanceof UsageError) return usage(io, error.message, command);
-    if (error instanceof ModuleLoadError) {
-      println(io.stderr, `danube-connect ${command.name}: ${error.message}`);
-      return EXIT.USAGE;
-    }
+    if (isDanubeConnectError(error, 'usage')) return usage(io, error.message, command);
     println(io.stderr, `danube-connect ${command.name}: ${describe(error)}`);
-    return EXIT.FAILURE;
+    return exitCodeOf(error);
   }
 }
 

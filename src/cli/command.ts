@@ -7,6 +7,6 @@ export interface Command {
   readonly name: string;
   /** Full `--help` text (usage, options, examples, exit codes). */
   readonly help: string;
-  /** Runs the command with its own arguments; throws `UsageError` for bad arguments. */
+  /** Runs the command with its own arguments; throws kind `usage` for bad arguments. */
   run(args: readonly string[], io: CliIo): Promise<ExitCode>;
 }

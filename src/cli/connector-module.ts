@@ -2,11 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isConnectorModule, type ConnectorModule } from '../connector/define-connector.js';
-
-/** A connector module that cannot be used: missing, failing to import, wrong export. */
-export class ModuleLoadError extends Error {
-  override readonly name = 'ModuleLoadError';
-}
+import { DanubeConnectError } from '../errors.js';
 
 /**
  * Imports a connector module given on the command line and returns its default export,
@@ -14,7 +10,8 @@ export class ModuleLoadError extends Error {
  *
  * `specifier` is a file path (relative to `cwd`) or, when no such file exists, a package
  * name resolved by Node from the CLI's location. TypeScript sources need a loader
- * (`node --import tsx danube-connect …`); compiled `.js` modules work as is.
+ * (`node --import tsx danube-connect …`); compiled `.js` modules work as is. A module that
+ * cannot be imported or has the wrong default export is an error of kind `config`.
  */
 export async function loadConnectorModule(
   specifier: string,
@@ -33,15 +30,18 @@ export async function loadConnectorModule(
         : code === 'ERR_MODULE_NOT_FOUND' && !existsSync(file)
           ? ` (no file ${file} and no package of that name)`
           : '';
-    throw new ModuleLoadError(
+    throw new DanubeConnectError(
+      'config',
       `cannot load connector module "${specifier}": ${error instanceof Error ? error.message : String(error)}${hint}`,
-      { cause: error },
+      { cause: error, file: specifier },
     );
   }
   const exported = (imported as { default?: unknown }).default;
   if (!isConnectorModule(exported)) {
-    throw new ModuleLoadError(
+    throw new DanubeConnectError(
+      'config',
       `connector module "${specifier}" must default-export defineConnector({ settings, create })`,
+      { file: specifier },
     );
   }
   return exported;

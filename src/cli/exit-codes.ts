@@ -1,3 +1,5 @@
+import { isDanubeConnectError } from '../errors.js';
+
 /**
  * Exit codes of `danube-connect`, the same for every command:
  *
@@ -18,6 +20,18 @@ export const EXIT = {
 
 /** One of the {@link EXIT} codes. */
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/**
+ * The exit code a command ends with when it fails with `error`: its kind decides. `usage`
+ * and `config` (bad arguments, a module that cannot be loaded, an invalid configuration,
+ * set-up the broker refuses) → 2; every other kind (a fatal connector error, an unreachable
+ * broker: `unavailable`, …) and errors that are not ours → 1.
+ */
+export function exitCodeOf(error: unknown): ExitCode {
+  return isDanubeConnectError(error, 'usage') || isDanubeConnectError(error, 'config')
+    ? EXIT.USAGE
+    : EXIT.FAILURE;
+}
 
 /** The exit-code paragraph help texts end with, unless the command lists its own codes. */
 export const EXIT_CODES_HELP = `Exit codes:

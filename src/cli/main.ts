@@ -10,6 +10,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { FORCED_EXIT_CODES } from '../runtime/signals.js';
 import { runCli } from './cli.js';
+import { DanubeConnectError } from '../errors.js';
 
 function isEntryPoint(): boolean {
   const script = process.argv[1];
@@ -34,7 +35,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
       process.stderr.write(`received ${signal} again: exiting now\n`);
       process.exit(FORCED_EXIT_CODES[signal as 'SIGINT' | 'SIGTERM'] ?? 1);
     }
-    controller.abort(new Error(`received ${signal}`));
+    controller.abort(new DanubeConnectError('stopping', `received ${signal}`));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);

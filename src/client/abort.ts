@@ -1,3 +1,4 @@
+import { DanubeConnectError, isDanubeConnectError } from '../errors.js';
 import { DanubeError } from './errors.js';
 
 /** One signal aborted when any of the given ones is (undefined entries are skipped). */
@@ -7,16 +8,15 @@ export function anySignal(...signals: Array<AbortSignal | undefined>): AbortSign
   return AbortSignal.any(present);
 }
 
-/** The error an aborted operation rejects with: the reason when it is a DanubeError. */
-export function abortError(signal: AbortSignal): DanubeError {
+/**
+ * The error an aborted operation rejects with: the signal's reason when it is one of ours
+ * (the client closing, the runtime's deadline), else kind `aborted`.
+ */
+export function abortError(signal: AbortSignal): DanubeConnectError {
   const reason: unknown = signal.reason;
-  if (reason instanceof DanubeError) return reason;
+  if (isDanubeConnectError(reason)) return reason;
   const detail = reason instanceof Error ? `: ${reason.message}` : '';
-  return new DanubeError(`operation aborted${detail}`, {
-    kind: 'closed',
-    retryable: false,
-    cause: reason,
-  });
+  return new DanubeError(`operation aborted${detail}`, { kind: 'aborted', cause: reason });
 }
 
 /**
@@ -39,7 +39,11 @@ export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefine
       },
       (error: unknown) => {
         signal.removeEventListener('abort', onAbort);
-        reject(error instanceof Error ? error : new Error(String(error)));
+        reject(
+          error instanceof Error
+            ? error
+            : new DanubeError(String(error), { kind: 'internal', cause: error }),
+        );
       },
     );
   });

@@ -18,6 +18,7 @@ import { SchemaRegistryClient } from './schema-registry.js';
 import { parseServiceUrl, type BrokerEndpoint } from './service-url.js';
 import { closedError } from './status.js';
 import { tokenCallCredentials } from './token.js';
+import { asError } from '../errors.js';
 
 /**
  * A connection to a Danube cluster: creates producers and consumers, looks topics up,
@@ -95,7 +96,7 @@ export class DanubeClient {
     try {
       return Promise.resolve(new DanubeClient(options, validate(options)));
     } catch (error) {
-      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      return Promise.reject(asError(error));
     }
   }
 
@@ -217,13 +218,13 @@ function validate(options: DanubeClientOptions): BrokerEndpoint {
   if (!endpoint.secure && options.token !== undefined) {
     throw new DanubeError(
       `a token requires TLS: service URL ${options.serviceUrl} is plain http, use https://`,
-      { kind: 'config', retryable: false },
+      { kind: 'config' },
     );
   }
   if (!endpoint.secure && options.tls !== undefined) {
     throw new DanubeError(
       `TLS options given but service URL ${options.serviceUrl} is plain http, use https://`,
-      { kind: 'config', retryable: false },
+      { kind: 'config' },
     );
   }
   for (const key of [
@@ -237,7 +238,6 @@ function validate(options: DanubeClientOptions): BrokerEndpoint {
     if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
       throw new DanubeError(`${key} must be a positive number of ms, got ${value}`, {
         kind: 'config',
-        retryable: false,
       });
     }
   }

@@ -1,4 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
+import { DanubeConnectError, isDanubeConnectError } from '../errors.js';
 import { danubeServices, type DanubeServices } from './proto.js';
 import { errorFromStatus, closedError, isServiceError, type CallContext } from './status.js';
 import { DanubeError } from './errors.js';
@@ -153,10 +154,10 @@ export class BrokerConnections {
   }
 
   /** Converts a call error (a grpc status, or anything else) to a {@link DanubeError}. */
-  toError(error: unknown, context: CallContext, signal?: AbortSignal): DanubeError {
+  toError(error: unknown, context: CallContext, signal?: AbortSignal): DanubeConnectError {
     if (this.closed) return closedError('Danube client', context);
     if (signal?.aborted) return abortError(signal);
-    if (error instanceof DanubeError) return error;
+    if (isDanubeConnectError(error)) return error;
     if (isServiceError(error)) return errorFromStatus(error, context);
     return new DanubeError(`${context.operation} failed: ${String(error)}`, {
       kind: 'internal',
@@ -178,7 +179,9 @@ export class BrokerConnections {
 
   private method<Req, Res>(service: ServiceName, method: string): grpc.MethodDefinition<Req, Res> {
     const definition = this.services[service].service[method];
-    if (!definition) throw new Error(`unknown rpc ${service}.${method}`);
+    if (!definition) {
+      throw new DanubeError(`unknown rpc ${service}.${method}`, { kind: 'internal' });
+    }
     return definition as grpc.MethodDefinition<Req, Res>;
   }
 

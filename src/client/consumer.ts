@@ -18,6 +18,7 @@ import type {
   StreamMessageMsg,
   SubscriptionTypeName,
 } from './wire.js';
+import { asError } from '../errors.js';
 
 /** Options of {@link DanubeClient.subscribe}. */
 export interface ConsumerOptions {
@@ -178,7 +179,7 @@ export class Consumer implements AsyncIterable<ReceivedMessage> {
     if (!partition) {
       throw new DanubeError(
         `message of topic ${message.topic} does not belong to consumer ${this.name} of ${this.topic}`,
-        { kind: 'invalid_argument', retryable: false, topic: message.topic },
+        { kind: 'usage', topic: message.topic },
       );
     }
     return partition;
@@ -259,7 +260,6 @@ class PartitionConsumer {
     if (!this.subscriptionState) {
       throw new DanubeError(`consumer ${this.spec.name} on ${this.spec.topic} is not subscribed`, {
         kind: 'unavailable',
-        retryable: true,
         topic: this.spec.topic,
       });
     }
@@ -316,9 +316,7 @@ class PartitionConsumer {
       this.subscriptionState = undefined;
       this.start().catch((reason: unknown) => {
         if (this.closed) return;
-        const failure =
-          reason instanceof Error ? reason : new Error(`resubscribe failed: ${String(reason)}`);
-        this.spec.queue.fail(failure);
+        this.spec.queue.fail(asError(reason));
       });
     };
     stream.on('error', (error: unknown) => reconnect(error));

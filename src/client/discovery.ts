@@ -54,7 +54,7 @@ export class TopicDiscovery {
     if (response.response_type === 'Failed') {
       throw new DanubeError(
         `TopicLookup on topic ${topic} failed: the topic may not exist or the cluster is unavailable`,
-        { kind: 'unavailable', retryable: true, topic },
+        { kind: 'unavailable', topic },
       );
     }
     const connectUrl = response.connect_url || response.broker_url || this.serviceUrl;

@@ -18,8 +18,8 @@ export type { SendReceipt } from './partition-producer.js';
 export { Consumer } from './consumer.js';
 export type { ConsumerOptions, ReceivedMessage, NackOptions } from './consumer.js';
 export { SchemaRegistryClient } from './schema-registry.js';
+export type { SchemaTypeName } from './schema-type.js';
 export type {
-  SchemaTypeName,
   SchemaTypeLike,
   VersionStrategy,
   CompatibilityMode,
@@ -36,8 +36,8 @@ export { unwrapSchemaDefinition } from './schema-definition.js';
 export type { TopicLookupResult } from './discovery.js';
 export { DanubeConnectError, isDanubeConnectError } from '../errors.js';
 export type { ErrorKind, ErrorContext, DanubeConnectErrorOptions } from '../errors.js';
-export { DanubeError, isRetryableCode } from './errors.js';
-export type { DanubeErrorKind, DanubeErrorOptions } from './errors.js';
+export { DanubeError } from './errors.js';
+export type { DanubeErrorOptions } from './errors.js';
 export { fnv1a64, partitionForKey, partitionTopicName } from './routing.js';
 export { parseServiceUrl } from './service-url.js';
 export { tokenFromFile } from './token.js';

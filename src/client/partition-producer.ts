@@ -147,7 +147,7 @@ export class PartitionProducer {
       return await this.sendOnce(registration, payload, send, signal);
     } catch (error) {
       if (!(error instanceof DanubeError)) throw error;
-      if (error.kind === 'producer_not_found') {
+      if (error.code === GrpcStatus.NOT_FOUND) {
         this.env.logger.info(
           { topic: this.spec.topic, producer: this.spec.name, producerId: registration.producerId },
           'broker does not know the producer any more: recreating it',
@@ -198,7 +198,8 @@ export class PartitionProducer {
         operation: 'SendMessage',
         topic: spec.topic,
         producer: spec.name,
-        notFoundKind: 'producer_not_found',
+        // The broker lost the producer (it restarted): recreated below, like a reconnect.
+        notFoundKind: 'unavailable',
       },
       { timeoutMs: this.env.requestTimeoutMs, signal },
     );

@@ -156,7 +156,7 @@ export class Producer {
     if (!Number.isInteger(index) || !target) {
       throw new DanubeError(
         `partition ${index} out of range for topic ${this.topic} (${this.inner.length} partition topic(s))`,
-        { kind: 'invalid_argument', retryable: false, topic: this.topic, producer: this.name },
+        { kind: 'usage', topic: this.topic, producer: this.name },
       );
     }
     return target.send(payload, {

@@ -1,5 +1,5 @@
 import pRetry from 'p-retry';
-import { DanubeError } from './errors.js';
+import { isDanubeConnectError } from '../errors.js';
 import type { RetryPolicy } from './options.js';
 
 /** Options of one {@link withRetry} run. */
@@ -7,15 +7,15 @@ export interface RetryRun {
   policy: RetryPolicy;
   /** Aborts waiting between attempts (the error is the signal's reason). */
   signal?: AbortSignal | undefined;
-  /** Whether an error may be retried; default: a {@link DanubeError} with `retryable`. */
+  /** Whether an error may be retried; default: one of ours whose kind is retryable. */
   isRetryable?: (error: unknown) => boolean;
   /** Called before each retry (e.g. to log, or to refresh a lookup). */
   onRetry?: (error: unknown, attempt: number) => void;
 }
 
-/** Whether an error is a {@link DanubeError} marked retryable. */
+/** Whether an error is a `DanubeConnectError` of a retryable kind. */
 export function isRetryableError(error: unknown): boolean {
-  return error instanceof DanubeError && error.retryable;
+  return isDanubeConnectError(error) && error.retryable;
 }
 
 /**

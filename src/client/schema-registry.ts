@@ -1,6 +1,6 @@
-import { status as GrpcStatus } from '@grpc/grpc-js';
 import type { BrokerConnections } from './connections.js';
 import { DanubeError } from './errors.js';
+import type { SchemaTypeName } from './schema-type.js';
 import type { RetryPolicy } from './options.js';
 import { withRetry } from './retry.js';
 import { unwrapSchemaDefinition } from './schema-definition.js';
@@ -23,8 +23,6 @@ import type {
   UpdateTopicValidationPolicyRequestMsg,
 } from './wire.js';
 
-/** Schema types the registry knows. */
-export type SchemaTypeName = 'json_schema' | 'avro' | 'protobuf' | 'string' | 'bytes' | 'number';
 /** A schema type name; other strings the registry may know are accepted too. */
 export type SchemaTypeLike = SchemaTypeName | (string & Record<never, never>);
 /** Which version of a subject to use. */
@@ -340,43 +338,26 @@ export class SchemaRegistryClient {
     expectSuccess(response, `DeleteSchemaVersion ${version} of "${subject}"`);
   }
 
-  private async call<Req, Res>(method: string, request: Req, about: string): Promise<Res> {
+  private call<Req, Res>(method: string, request: Req, about: string): Promise<Res> {
     const { connections, serviceUrl, timeoutMs, retry, signal } = this.transport;
-    try {
-      return await withRetry(
-        () =>
-          connections.unary<Req, Res>(
-            { connectUrl: serviceUrl },
-            'SchemaRegistry',
-            method,
-            request,
-            { operation: `${method} (${about})`, notFoundKind: 'schema' },
-            { timeoutMs, signal },
-          ),
-        { policy: retry, signal },
-      );
-    } catch (error) {
-      throw asSchemaError(error);
-    }
+    return withRetry(
+      () =>
+        connections.unary<Req, Res>(
+          { connectUrl: serviceUrl },
+          'SchemaRegistry',
+          method,
+          request,
+          // The registry refuses an incompatible schema with INTERNAL and the reasons.
+          { operation: `${method} (${about})`, internalKind: 'schema' },
+          { timeoutMs, signal },
+        ),
+      { policy: retry, signal },
+    );
   }
-}
-
-function asSchemaError(error: unknown): unknown {
-  if (!(error instanceof DanubeError)) return error;
-  // The registry refuses an incompatible schema with INTERNAL and the reasons as details.
-  if (error.code === GrpcStatus.INTERNAL || error.code === GrpcStatus.NOT_FOUND) {
-    return new DanubeError(error.message, {
-      kind: 'schema',
-      code: error.code,
-      retryable: false,
-      cause: error.cause,
-    });
-  }
-  return error;
 }
 
 function schemaError(message: string): DanubeError {
-  return new DanubeError(message, { kind: 'schema', retryable: false });
+  return new DanubeError(message, { kind: 'schema' });
 }
 
 function expectSuccess(response: SuccessResponseMsg, what: string): void {

@@ -1,5 +1,6 @@
 import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
-import { DanubeError, type DanubeErrorKind } from './errors.js';
+import type { ErrorKind } from '../errors.js';
+import { DanubeError } from './errors.js';
 
 /** What the client was doing when a call failed; names end up in the error message. */
 export interface CallContext {
@@ -7,8 +8,13 @@ export interface CallContext {
   operation: string;
   topic?: string | undefined;
   producer?: string | undefined;
-  /** Kind given to NOT_FOUND (depends on the call: unknown producer, unknown schema…). */
-  notFoundKind?: DanubeErrorKind;
+  /**
+   * Kind given to NOT_FOUND, when the call gives it a meaning of its own (SendMessage: the
+   * broker lost the producer, which is recreated); default `not_found`.
+   */
+  notFoundKind?: ErrorKind;
+  /** Kind given to INTERNAL, when the call gives it a meaning (the registry's refusals); default `internal`. */
+  internalKind?: ErrorKind;
 }
 
 const NAMESPACE_MISSING = /unable to find the namespace/i;
@@ -57,61 +63,62 @@ export function decodeGrpcMessage(raw: string): string {
 }
 
 /**
- * Turns a failed gRPC call into a {@link DanubeError} whose kind and retryable flag follow
- * the broker's status codes (see the protocol facts).
+ * Turns a failed gRPC call into a {@link DanubeError} whose kind follows the broker's status
+ * codes (see the protocol facts). The broker says two things only in its message text: a
+ * missing namespace (UNAVAILABLE) and a schema refusal (PERMISSION_DENIED); they are read
+ * here, once, where the wire answer becomes a kind.
  */
 export function errorFromStatus(error: ServiceError, context: CallContext): DanubeError {
   const code = error.code;
   const details = decodeGrpcMessage(error.details || error.message);
-  const where = describe(context);
-  const base = {
-    code,
-    topic: context.topic,
-    producer: context.producer,
-    cause: error,
-  };
+  const base = { code, topic: context.topic, producer: context.producer, cause: error };
   if (code === GrpcStatus.UNAVAILABLE && NAMESPACE_MISSING.test(details) && context.topic) {
     const namespace = namespaceOf(context.topic);
     return new DanubeError(
       `namespace "${namespace}" does not exist on the broker (topic ${context.topic}): create it first (${details})`,
-      { ...base, kind: 'namespace_not_found', retryable: false },
+      { ...base, kind: 'config' },
     );
   }
-  const message = `${where} failed: ${statusName(code)}: ${details}`;
+  const message = `${describe(context)} failed: ${statusName(code)}: ${details}`;
   if (code === GrpcStatus.PERMISSION_DENIED && SCHEMA_REFUSAL.test(details)) {
-    return new DanubeError(message, { ...base, kind: 'schema', retryable: false });
+    return new DanubeError(message, { ...base, kind: 'schema' });
   }
-  return new DanubeError(message, { ...base, ...classify(code, context) });
+  return new DanubeError(message, { ...base, kind: kindOfStatus(code, context) });
 }
 
-function classify(
-  code: GrpcStatus,
-  context: CallContext,
-): { kind: DanubeErrorKind; retryable: boolean } {
+/**
+ * The kind of a status code. What is temporary is `unavailable` (retried, like the Rust
+ * client retries UNAVAILABLE, RESOURCE_EXHAUSTED and DEADLINE_EXCEEDED); what the caller's
+ * set-up got wrong (topic name, dispatch strategy or schema subject against the topic's,
+ * credentials, permissions) is `config`.
+ */
+function kindOfStatus(code: GrpcStatus, context: CallContext): ErrorKind {
+  const sending = context.operation === 'SendMessage';
   switch (code) {
     case GrpcStatus.UNAVAILABLE:
     case GrpcStatus.RESOURCE_EXHAUSTED:
     case GrpcStatus.DEADLINE_EXCEEDED:
-      return { kind: 'unavailable', retryable: true };
-    case GrpcStatus.NOT_FOUND: {
-      const kind = context.notFoundKind ?? 'internal';
-      return { kind, retryable: kind === 'producer_not_found' };
-    }
+    case GrpcStatus.CANCELLED: // ours never get here (closed or aborted first): the peer's
+      return 'unavailable';
+    case GrpcStatus.NOT_FOUND:
+      return context.notFoundKind ?? 'not_found';
     case GrpcStatus.INVALID_ARGUMENT:
+      // A sent message's only invalid argument is its size (over the topic's policy).
+      return sending ? 'oversize' : 'config';
     case GrpcStatus.OUT_OF_RANGE:
-      return { kind: 'invalid_argument', retryable: false };
+      // tonic's answer to a frame over the server's limit.
+      return 'oversize';
     case GrpcStatus.FAILED_PRECONDITION:
     case GrpcStatus.ALREADY_EXISTS:
-      return { kind: 'failed_precondition', retryable: false };
+    case GrpcStatus.UNAUTHENTICATED:
+      return 'config';
     case GrpcStatus.PERMISSION_DENIED:
       // The broker answers every SendMessage failure with PERMISSION_DENIED, temporary ones too.
-      return { kind: 'rejected', retryable: context.operation === 'SendMessage' };
-    case GrpcStatus.UNAUTHENTICATED:
-      return { kind: 'config', retryable: false };
-    case GrpcStatus.CANCELLED:
-      return { kind: 'closed', retryable: false };
+      return sending ? 'rejected' : 'config';
+    case GrpcStatus.INTERNAL:
+      return context.internalKind ?? 'internal';
     default:
-      return { kind: 'internal', retryable: false };
+      return 'internal';
   }
 }
 
@@ -125,8 +132,7 @@ function describe(context: CallContext): string {
 /** The error every operation of a closed client, producer or consumer rejects with. */
 export function closedError(what: string, context: Partial<CallContext> = {}): DanubeError {
   return new DanubeError(`${what} is closed`, {
-    kind: 'closed',
-    retryable: false,
+    kind: 'stopping',
     topic: context.topic,
     producer: context.producer,
   });

@@ -1,5 +1,7 @@
 import { readFileSync, statSync, type BigIntStats } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
+import { asError, errorMessage, isDanubeConnectError } from '../errors.js';
+import { DanubeError } from './errors.js';
 
 /**
  * Supplies the bearer token of each call, like the Rust client's `with_token_supplier`: the
@@ -27,7 +29,8 @@ function versionOf(stats: BigIntStats): string {
 
 function readToken(path: string): string {
   const token = readFileSync(path, 'utf8').trim();
-  if (token === '') throw new Error(`token file ${path} is empty`);
+  if (token === '')
+    throw new DanubeError(`token file ${path} is empty`, { kind: 'config', file: path });
   return token;
 }
 
@@ -37,7 +40,7 @@ function readToken(path: string): string {
  * symlink swap of Kubernetes projected volumes counts as a change). Surrounding whitespace is
  * dropped. Reads the file once at creation.
  *
- * @throws Error when the file cannot be read or is empty at creation.
+ * @throws DanubeError kind `config` when the file cannot be read or is empty at creation.
  *
  * @example
  * ```ts
@@ -48,8 +51,19 @@ function readToken(path: string): string {
  * ```
  */
 export function tokenFromFile(path: string, options: TokenFileOptions = {}): TokenSupplier {
-  let version = versionOf(statSync(path, { bigint: true }));
-  let token = readToken(path);
+  let version: string;
+  let token: string;
+  try {
+    version = versionOf(statSync(path, { bigint: true }));
+    token = readToken(path);
+  } catch (error) {
+    if (isDanubeConnectError(error)) throw error;
+    throw new DanubeError(`cannot read the token file ${path}: ${errorMessage(error)}`, {
+      kind: 'config',
+      file: path,
+      cause: error,
+    });
+  }
   options.onToken?.(token);
   let failedVersion: string | undefined;
   return () => {
@@ -67,7 +81,7 @@ export function tokenFromFile(path: string, options: TokenFileOptions = {}): Tok
       const seen = stats === undefined ? 'missing' : versionOf(stats);
       if (seen !== failedVersion) {
         failedVersion = seen;
-        options.onError?.(error instanceof Error ? error : new Error(String(error)));
+        options.onError?.(asError(error));
       }
     }
     return token;
@@ -85,7 +99,7 @@ export function tokenCallCredentials(supplier: TokenSupplier): grpc.CallCredenti
           metadata.set('authorization', `Bearer ${token}`);
           callback(null, metadata);
         },
-        (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+        (error: unknown) => callback(asError(error)),
       );
   });
 }

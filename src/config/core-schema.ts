@@ -1,4 +1,9 @@
 import { z } from 'zod';
+import {
+  SCHEMA_TYPE_NAMES,
+  canonicalSchemaType,
+  type SchemaTypeName,
+} from '../client/schema-type.js';
 import { parseLogFilter } from './log-filter.js';
 import type {
   ConnectorConfig,
@@ -20,7 +25,10 @@ export const TOPIC_PATTERN = /^\/[A-Za-z0-9_-]+\/[A-Za-z0-9_-]+$/;
 
 const TOPIC_MESSAGE = 'expected a Danube topic "/namespace/name" (letters, digits, "_", "-")';
 const VERSION_STRATEGY_MESSAGE = 'expected "latest", { pinned = N } or { minimum = N }';
-const SCHEMA_TYPES = ['json_schema', 'avro', 'string', 'bytes', 'number'] as const;
+/** The schema types a `[[schemas]]` entry may declare: the registry's, but protobuf (not yet). */
+const SCHEMA_TYPES = SCHEMA_TYPE_NAMES.filter(
+  (name): name is Exclude<SchemaTypeName, 'protobuf'> => name !== 'protobuf',
+);
 
 const topic = (description: string) =>
   z.string().regex(TOPIC_PATTERN, { error: TOPIC_MESSAGE }).meta({ description });
@@ -226,7 +234,7 @@ const schemaTypeSchema = z
           : undefined,
     }),
   )
-  .transform((value): SchemaMapping['schema_type'] => (value === 'json' ? 'json_schema' : value))
+  .transform((value): SchemaTypeName => canonicalSchemaType(value))
   // The JSON Schema of a pipe is its input (a string): list the accepted names for editors.
   .meta({
     description:

@@ -1,3 +1,5 @@
+import { DanubeConnectError } from '../errors.js';
+
 /** One problem found in a configuration file. */
 export interface ConfigProblem {
   /** Key path such as `schemas[1].version_strategy`; `''` for the file as a whole. */
@@ -18,7 +20,7 @@ export function formatProblem(file: string, problem: ConfigProblem): string {
 }
 
 /**
- * A configuration file that cannot be used. Every problem of the file is reported at once:
+ * A configuration file that cannot be used (kind `config`). Every problem of the file is reported at once:
  * `message` has one line per problem, `problems` has them structured.
  *
  * @example
@@ -28,17 +30,26 @@ export function formatProblem(file: string, problem: ConfigProblem): string {
  * }
  * ```
  */
-export class ConfigError extends Error {
-  /** Same classification as connector errors: configuration mistakes are never retried. */
-  readonly kind = 'config' as const;
+export class ConfigError extends DanubeConnectError {
+  override readonly name: string = 'ConfigError';
+  declare readonly kind: 'config';
   /** The file as it was named (path given or `CONNECTOR_CONFIG_PATH`); `''` when none. */
-  readonly file: string;
+  declare readonly file: string;
+  /** Every problem of the file, in the order found. */
   readonly problems: readonly ConfigProblem[];
 
+  /**
+   * @param file - the file as it was named, `''` when none
+   * @param problems - every problem found; `keyPath` is set when there is exactly one
+   * @param options - the underlying error
+   */
   constructor(file: string, problems: readonly ConfigProblem[], options?: { cause?: unknown }) {
-    super(problems.map((problem) => formatProblem(file, problem)).join('\n'), options);
-    this.name = 'ConfigError';
-    this.file = file;
+    const only = problems.length === 1 ? problems[0]?.path : undefined;
+    super('config', problems.map((problem) => formatProblem(file, problem)).join('\n'), {
+      file,
+      keyPath: only === '' ? undefined : only,
+      cause: options?.cause,
+    });
     this.problems = problems;
   }
 }

@@ -1,4 +1,5 @@
 import type { LevelWithSilent } from 'pino';
+import { DanubeConnectError } from '../errors.js';
 
 /**
  * A log filter in the syntax of the Rust runtime's `tracing` env filter (`RUST_LOG`):
@@ -48,7 +49,7 @@ export function levelOf(text: string): LevelWithSilent | undefined {
 }
 
 /**
- * Parses a filter. Throws a `TypeError` whose message says which directive is wrong, for the
+ * Parses a filter. Throws (kind `config`) a message that says which directive is wrong, for the
  * caller to report with the key or variable it came from.
  *
  * @example
@@ -63,7 +64,8 @@ export function parseLogFilter(text: string): LogFilter {
     const directive = raw.trim();
     if (directive === '') continue;
     if (directive.includes('[') || directive.includes('{')) {
-      throw new TypeError(
+      throw new DanubeConnectError(
+        'config',
         `"${directive}": span and field filters ([…], {…}) are not supported; use target=level`,
       );
     }
@@ -71,7 +73,8 @@ export function parseLogFilter(text: string): LogFilter {
     if (eq < 0) {
       const bare = levelOf(directive);
       if (bare === undefined) {
-        throw new TypeError(
+        throw new DanubeConnectError(
+          'config',
           `"${directive}" is not a level (trace, debug, info, warn, error, off)${TARGET.test(directive) ? `; for a target write ${directive}=trace` : ''}`,
         );
       }
@@ -81,17 +84,18 @@ export function parseLogFilter(text: string): LogFilter {
     const target = directive.slice(0, eq).trim();
     const targetLevel = levelOf(directive.slice(eq + 1));
     if (!TARGET.test(target)) {
-      throw new TypeError(`"${directive}": "${target}" is not a target name`);
+      throw new DanubeConnectError('config', `"${directive}": "${target}" is not a target name`);
     }
     if (targetLevel === undefined) {
-      throw new TypeError(
+      throw new DanubeConnectError(
+        'config',
         `"${directive}": "${directive.slice(eq + 1).trim()}" is not a level (trace, debug, info, warn, error, off)`,
       );
     }
     targets.set(target, targetLevel);
   }
   if (level === undefined && targets.size === 0) {
-    throw new TypeError('no level given (e.g. "info" or "info,mqtt=debug")');
+    throw new DanubeConnectError('config', 'no level given (e.g. "info" or "info,mqtt=debug")');
   }
   return { level: level ?? DEFAULT_LOG_LEVEL, targets };
 }

@@ -10,6 +10,7 @@ import { collectSecrets } from './secrets.js';
 import type { ConnectorConfig } from './types.js';
 import { findInTable } from './unknown-keys.js';
 import { type AnySchema, formatPath, objectInfo } from './zod-walk.js';
+import { DanubeConnectError } from '../errors.js';
 
 /** The zod object describing a connector's root keys (`mqtt`, or `server`, `auth`, `routes`…). */
 export type SettingsSchema = z.ZodObject<z.ZodRawShape, z.core.$ZodObjectConfig>;
@@ -44,7 +45,10 @@ function checkSettingsShape(settings: SettingsSchema): Readonly<Record<string, A
   const shape = settings.shape as Readonly<Record<string, AnySchema>>;
   const clash = Object.keys(shape).find((key) => key === 'core' || CORE_KEYS.includes(key));
   if (clash !== undefined) {
-    throw new TypeError(`connector settings schema must not declare the core key "${clash}"`);
+    throw new DanubeConnectError(
+      'usage',
+      `connector settings schema must not declare the core key "${clash}"`,
+    );
   }
   return shape;
 }

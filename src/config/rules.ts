@@ -1,3 +1,4 @@
+import { canonicalSchemaType } from '../client/schema-type.js';
 import type { ConfigProblem } from './errors.js';
 import { isTable } from './zod-walk.js';
 
@@ -49,7 +50,7 @@ export function checkCoreRules(core: Readonly<Record<string, unknown>>): RuleFin
         typeof entry.schema_type === 'string' ? entry.schema_type.toLowerCase() : undefined;
       const file = entry.schema_file;
       if (type !== undefined && FILE_TYPES.has(type) && (file === undefined || file === '')) {
-        const canonical = type === 'json' ? 'json_schema' : type;
+        const canonical = canonicalSchemaType(type);
         errors.push({
           path: `schemas[${index}].schema_file`,
           message: `required for schema_type "${canonical}"`,

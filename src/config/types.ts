@@ -6,8 +6,11 @@
  * the schema's output in step.
  */
 
-/** Schema types a `[[schemas]]` entry may declare (`"json"` is accepted as `"json_schema"`). */
-export type SchemaTypeName = 'json_schema' | 'avro' | 'string' | 'bytes' | 'number';
+import type { SchemaTypeName } from '../client/schema-type.js';
+
+// A `[[schemas]]` entry declares one of the registry's types (`"json"` is accepted as
+// `"json_schema"`; `protobuf` is refused until it is supported).
+export type { SchemaTypeName } from '../client/schema-type.js';
 
 /** Which registry version a producer uses: the newest, exactly N, or at least N. */
 export type VersionStrategy = 'latest' | { pinned: number } | { minimum: number };

@@ -1,3 +1,5 @@
+import { DanubeConnectError } from '../errors.js';
+
 /** Options of {@link BufferedPollBridge}. */
 export interface BufferedPollBridgeOptions {
   /** Most items held at once; `push` refuses beyond it. */
@@ -12,7 +14,9 @@ export interface BufferedPollBridgeOptions {
 
 function abortReason(signal: AbortSignal | undefined): Error {
   const reason: unknown = signal?.reason;
-  return reason instanceof Error ? reason : new Error('aborted', { cause: reason });
+  return reason instanceof Error
+    ? reason
+    : new DanubeConnectError('aborted', 'aborted', { cause: reason });
 }
 
 interface Waiter<T> {
@@ -59,11 +63,17 @@ export class BufferedPollBridge<T> {
 
   constructor(options: BufferedPollBridgeOptions) {
     if (!Number.isInteger(options.capacity) || options.capacity < 1) {
-      throw new RangeError('BufferedPollBridge: capacity must be a whole number ≥ 1');
+      throw new DanubeConnectError(
+        'usage',
+        'BufferedPollBridge: capacity must be a whole number ≥ 1',
+      );
     }
     const maxBatch = options.maxBatch ?? options.capacity;
     if (!Number.isInteger(maxBatch) || maxBatch < 1) {
-      throw new RangeError('BufferedPollBridge: maxBatch must be a whole number ≥ 1');
+      throw new DanubeConnectError(
+        'usage',
+        'BufferedPollBridge: maxBatch must be a whole number ≥ 1',
+      );
     }
     this.capacity = options.capacity;
     this.maxBatch = maxBatch;
@@ -100,7 +110,8 @@ export class BufferedPollBridge<T> {
    * aborted (the item is then not stored) or with an Error when the bridge is closed.
    */
   pushWhenRoom(item: T, signal?: AbortSignal): Promise<void> {
-    if (this.closed) return Promise.reject(new Error('BufferedPollBridge is closed'));
+    if (this.closed)
+      return Promise.reject(new DanubeConnectError('stopping', 'BufferedPollBridge is closed'));
     if (signal?.aborted) return Promise.reject(abortReason(signal));
     if (this.push(item)) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
@@ -162,7 +173,7 @@ export class BufferedPollBridge<T> {
     this.closed = true;
     for (const waiter of this.waiters.splice(0)) {
       waiter.cleanup();
-      waiter.reject(new Error('BufferedPollBridge is closed'));
+      waiter.reject(new DanubeConnectError('stopping', 'BufferedPollBridge is closed'));
     }
   }
 

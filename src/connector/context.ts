@@ -1,4 +1,5 @@
 import type { Offset } from './offset.js';
+import { DanubeConnectError } from '../errors.js';
 
 /** This instance's share of the source, from `[offsets]` or the environment. */
 export interface ConnectorInstance {
@@ -49,7 +50,10 @@ export function createConnectorContext(
     index < 0 ||
     index >= count
   )
-    throw new RangeError(`instance index ${index} of ${count}: expected 0 ≤ index < count`);
+    throw new DanubeConnectError(
+      'usage',
+      `instance index ${index} of ${count}: expected 0 ≤ index < count`,
+    );
   const byPartition = new Map<string, Offset>();
   for (const offset of offsets) byPartition.set(offset.partition, offset);
   const frozenInstance = Object.freeze({ index, count });

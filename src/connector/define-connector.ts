@@ -1,5 +1,6 @@
 import type { LoadedConfig, SettingsSchema } from '../config/parse.js';
 import type { SourceConnector } from './source-connector.js';
+import { DanubeConnectError } from '../errors.js';
 
 /** What a runnable connector module default-exports (see {@link defineConnector}). */
 export interface ConnectorModule<S extends SettingsSchema = SettingsSchema> {
@@ -33,18 +34,22 @@ export function defineConnector<S extends SettingsSchema>(
   definition: ConnectorModule<S>,
 ): ConnectorModule<S> {
   if (definition === null || typeof definition !== 'object') {
-    throw new TypeError('defineConnector needs { settings, create }');
+    throw new DanubeConnectError('usage', 'defineConnector needs { settings, create }');
   }
   if (typeof definition.create !== 'function') {
-    throw new TypeError(
+    throw new DanubeConnectError(
+      'usage',
       'defineConnector: create(config) must be a function returning a SourceConnector',
     );
   }
   if (definition.settings === null || typeof definition.settings !== 'object') {
-    throw new TypeError('defineConnector: settings must be a zod object schema');
+    throw new DanubeConnectError('usage', 'defineConnector: settings must be a zod object schema');
   }
   if (definition.secrets !== undefined && typeof definition.secrets !== 'function') {
-    throw new TypeError('defineConnector: secrets(config) must be a function returning strings');
+    throw new DanubeConnectError(
+      'usage',
+      'defineConnector: secrets(config) must be a function returning strings',
+    );
   }
   return Object.freeze({
     settings: definition.settings,

@@ -1,5 +1,6 @@
 import { Offset } from './offset.js';
 import { SourceRecord } from './record.js';
+import { DanubeConnectError } from '../errors.js';
 
 /**
  * A record plus, optionally, the external position it came from. Offsets are handed back
@@ -19,9 +20,12 @@ export class SourceEnvelope {
 
   private constructor(record: SourceRecord, offset: Offset | undefined) {
     if (!(record instanceof SourceRecord))
-      throw new TypeError('SourceEnvelope needs a SourceRecord');
+      throw new DanubeConnectError('usage', 'SourceEnvelope needs a SourceRecord');
     if (offset !== undefined && !(offset instanceof Offset)) {
-      throw new TypeError('SourceEnvelope offset must be created with Offset.of(partition, value)');
+      throw new DanubeConnectError(
+        'usage',
+        'SourceEnvelope offset must be created with Offset.of(partition, value)',
+      );
     }
     this.record = record;
     this.offset = offset;
@@ -67,7 +71,8 @@ export type Envelopeish = SourceRecord | SourceEnvelope;
 export function toEnvelope(item: Envelopeish): SourceEnvelope {
   if (item instanceof SourceEnvelope) return item;
   if (item instanceof SourceRecord) return SourceEnvelope.of(item);
-  throw new TypeError(
+  throw new DanubeConnectError(
+    'usage',
     'expected a SourceRecord or SourceEnvelope (create records with SourceRecord.json/from/string/number/bytes)',
   );
 }

@@ -1,5 +1,7 @@
+import { DanubeConnectError, type DanubeConnectErrorOptions } from '../errors.js';
+
 /**
- * How the runtime should react to a connector failure.
+ * The kinds a connector reports, and how the runtime reacts:
  *
  * - `retryable`: temporary (network blip, rate limit, source down): retried with backoff.
  * - `fatal`: permanent (auth failure, lost upstream): the runtime stops.
@@ -8,14 +10,10 @@
  */
 export type ConnectorErrorKind = 'retryable' | 'fatal' | 'config' | 'invalid_data';
 
-/** Options accepted by the {@link ConnectorError} factories. */
-export interface ConnectorErrorOptions {
-  /** The underlying error, kept for logs and `err.cause`. */
-  cause?: unknown;
-}
-
 /**
- * The error type connectors throw to tell the runtime what to do.
+ * The error type connectors throw to tell the runtime what to do: a
+ * {@link DanubeConnectError} whose kind is one of {@link ConnectorErrorKind}, made by the
+ * static factories.
  *
  * @example
  * ```ts
@@ -23,14 +21,18 @@ export interface ConnectorErrorOptions {
  * catch (err) { throw ConnectorError.retryable('database unreachable', { cause: err }); }
  * ```
  */
-export class ConnectorError extends Error {
+export class ConnectorError extends DanubeConnectError {
   override readonly name: string = 'ConnectorError';
   /** How the runtime reacts to this error. */
-  readonly kind: ConnectorErrorKind;
+  declare readonly kind: ConnectorErrorKind;
 
-  constructor(kind: ConnectorErrorKind, message: string, options: ConnectorErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.kind = kind;
+  /**
+   * @param kind - how the runtime reacts
+   * @param message - names the key path, record, topic or partition involved
+   * @param options - the `cause` and the context (topic, key path, offset, file)
+   */
+  constructor(kind: ConnectorErrorKind, message: string, options?: DanubeConnectErrorOptions) {
+    super(kind, message, options);
   }
 
   /**
@@ -43,7 +45,7 @@ export class ConnectorError extends Error {
    * throw ConnectorError.retryable('HTTP 429 from upstream', { cause: response });
    * ```
    */
-  static retryable(message: string, options?: ConnectorErrorOptions): ConnectorError {
+  static retryable(message: string, options?: DanubeConnectErrorOptions): ConnectorError {
     return new ConnectorError('retryable', message, options);
   }
 
@@ -56,19 +58,21 @@ export class ConnectorError extends Error {
    * throw ConnectorError.fatal('authentication refused by upstream');
    * ```
    */
-  static fatal(message: string, options?: ConnectorErrorOptions): ConnectorError {
+  static fatal(message: string, options?: DanubeConnectErrorOptions): ConnectorError {
     return new ConnectorError('fatal', message, options);
   }
 
   /**
-   * A configuration mistake; name the key path in the message.
+   * A configuration mistake; name the key path in the message (and in `keyPath`).
    *
    * @example
    * ```ts
-   * throw ConnectorError.config('mqtt.broker_url must start with mqtt:// or mqtts://');
+   * throw ConnectorError.config('mqtt.broker_url must start with mqtt:// or mqtts://', {
+   *   keyPath: 'mqtt.broker_url',
+   * });
    * ```
    */
-  static config(message: string, options?: ConnectorErrorOptions): ConnectorError {
+  static config(message: string, options?: DanubeConnectErrorOptions): ConnectorError {
     return new ConnectorError('config', message, options);
   }
 
@@ -80,19 +84,15 @@ export class ConnectorError extends Error {
    * throw ConnectorError.invalidData(`row ${id}: price is not a number`);
    * ```
    */
-  static invalidData(message: string, options?: ConnectorErrorOptions): ConnectorError {
+  static invalidData(message: string, options?: DanubeConnectErrorOptions): ConnectorError {
     return new ConnectorError('invalid_data', message, options);
   }
 }
 
-/** Whether `err` is a {@link ConnectorError}, optionally of the given kind. */
-export function isConnectorError(err: unknown, kind?: ConnectorErrorKind): err is ConnectorError {
-  return err instanceof ConnectorError && (kind === undefined || err.kind === kind);
-}
-
 /**
  * Thrown by `SourceSender.send` / `sendBatch` once the runtime began to stop (signal,
- * abort or fatal error): the record was not accepted and will not be published.
+ * abort or fatal error): the record was not accepted and will not be published. Kind
+ * `stopping`.
  *
  * @example
  * ```ts
@@ -100,10 +100,15 @@ export function isConnectorError(err: unknown, kind?: ConnectorErrorKind): err i
  * catch (err) { if (err instanceof RuntimeStoppingError) return; throw err; }
  * ```
  */
-export class RuntimeStoppingError extends Error {
-  override readonly name = 'RuntimeStoppingError';
+export class RuntimeStoppingError extends DanubeConnectError {
+  override readonly name: string = 'RuntimeStoppingError';
+  declare readonly kind: 'stopping';
 
-  constructor(message = 'the runtime is stopping: no more records are accepted') {
-    super(message);
+  /** @param message - why nothing more is accepted */
+  constructor(
+    message = 'the runtime is stopping: no more records are accepted',
+    options?: DanubeConnectErrorOptions,
+  ) {
+    super('stopping', message, options);
   }
 }

@@ -3,8 +3,8 @@
  * `SourceConnector` base class, the streaming sender types, `defineConnector`, and the
  * routing / buffering helpers the guide's patterns need.
  */
-export { ConnectorError, RuntimeStoppingError, isConnectorError } from './errors.js';
-export type { ConnectorErrorKind, ConnectorErrorOptions } from './errors.js';
+export { ConnectorError, RuntimeStoppingError } from './errors.js';
+export type { ConnectorErrorKind } from './errors.js';
 export { Offset } from './offset.js';
 export type { ConnectorContext, ConnectorInstance } from './context.js';
 export type { OffsetValue } from './offset.js';

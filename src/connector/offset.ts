@@ -1,3 +1,5 @@
+import { DanubeConnectError } from '../errors.js';
+
 /** The value of an {@link Offset}: the connector's own, opaque to the runtime. */
 export type OffsetValue = bigint | number | string;
 
@@ -55,7 +57,8 @@ export class Offset {
    */
   static withMetadata(partition: string, value: OffsetValue, metadata: string): Offset {
     if (typeof metadata !== 'string') {
-      throw new TypeError(
+      throw new DanubeConnectError(
+        'usage',
         `Offset.withMetadata: metadata of partition "${partition}" must be a string`,
       );
     }
@@ -68,13 +71,17 @@ export class Offset {
     metadata: string | undefined,
   ): Offset {
     if (typeof partition !== 'string' || partition.length === 0) {
-      throw new TypeError('Offset.of: partition must be a non-empty string');
+      throw new DanubeConnectError('usage', 'Offset.of: partition must be a non-empty string');
     }
     if (typeof value === 'number' && !Number.isFinite(value)) {
-      throw new TypeError(`Offset.of: value of partition "${partition}" must be finite`);
+      throw new DanubeConnectError(
+        'usage',
+        `Offset.of: value of partition "${partition}" must be finite`,
+      );
     }
     if (typeof value !== 'number' && typeof value !== 'bigint' && typeof value !== 'string') {
-      throw new TypeError(
+      throw new DanubeConnectError(
+        'usage',
         `Offset.of: value of partition "${partition}" must be a bigint, number or string`,
       );
     }

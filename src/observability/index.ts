@@ -3,14 +3,7 @@
  * Internal to the package except where `src/index.ts` re-exports.
  * @module
  */
-export {
-  ERROR_TYPES,
-  UNKNOWN_ERROR_TYPE,
-  errorTypeOf,
-  isErrorType,
-  toErrorType,
-  type ErrorType,
-} from './error-types.js';
+export { errorTypeOf } from './error-types.js';
 export {
   BATCH_SIZE_BUCKETS,
   METRIC_PREFIX,

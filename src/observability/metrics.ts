@@ -7,7 +7,7 @@ import {
   type MetricObjectWithValues,
   type MetricValueWithName,
 } from 'prom-client';
-import { ERROR_TYPES, toErrorType } from './error-types.js';
+import { ERROR_KINDS, type ErrorKind } from '../errors.js';
 
 /** Prefix of every metric the runtime defines. */
 export const METRIC_PREFIX = 'danube_connector_';
@@ -54,7 +54,7 @@ export interface RuntimeMetricsOptions {
  *
  * Every metric carries the `connector` label. Per-topic metrics carry `topic` with the
  * Danube topic name the record was routed to (the configured topic, not the partition
- * topic). `records_failed_total` also carries `error_type`, one of `ERROR_TYPES`.
+ * topic). `records_failed_total` also carries `error_type`, the failure's kind (`ErrorKind`).
  *
  * | metric | type | labels |
  * |---|---|---|
@@ -160,7 +160,7 @@ export class RuntimeMetrics {
     );
     this.failed = counter(
       'records_failed_total',
-      'Records that finally failed, by error_type (retryable, fatal, invalid_data, broker_rejected, timeout, oversize, schema)',
+      `Records that finally failed, by error_type (the error's kind: ${ERROR_KINDS.join(', ')})`,
       ['topic', 'error_type'],
     );
     this.retries = counter('retries_total', 'Publish attempts retried', ['topic']);
@@ -173,7 +173,7 @@ export class RuntimeMetrics {
       'Retryable failures of the source (poll() errors, stream task rejections), each retried with backoff',
       ['error_type'],
     );
-    for (const errorType of ERROR_TYPES) this.sourceFailures.inc({ error_type: errorType }, 0);
+    for (const errorType of ERROR_KINDS) this.sourceFailures.inc({ error_type: errorType }, 0);
     this.publishLatency = new Histogram<'topic'>({
       name: METRIC_PREFIX + 'publish_latency_seconds',
       help: 'Time from hand-over to successful publish, in seconds',
@@ -227,7 +227,7 @@ export class RuntimeMetrics {
       this.deadLettered.inc({ topic }, 0);
       this.skipped.inc({ topic }, 0);
       if (!this.inflightNow.has(topic)) this.inflightNow.set(topic, 0);
-      for (const errorType of ERROR_TYPES) this.failed.inc({ topic, error_type: errorType }, 0);
+      for (const errorType of ERROR_KINDS) this.failed.inc({ topic, error_type: errorType }, 0);
     }
   }
 
@@ -244,9 +244,9 @@ export class RuntimeMetrics {
     }
   }
 
-  /** Counts one finally failed record; an `errorType` outside `ERROR_TYPES` counts as `fatal`. */
-  recordFailed(topic: string, errorType: string): void {
-    this.failed.inc({ topic, error_type: toErrorType(errorType) });
+  /** Counts one finally failed record under its error's kind. */
+  recordFailed(topic: string, errorType: ErrorKind): void {
+    this.failed.inc({ topic, error_type: errorType });
   }
 
   /** Counts one retried publish attempt. */
@@ -264,9 +264,9 @@ export class RuntimeMetrics {
     this.skipped.inc({ topic });
   }
 
-  /** Counts one retryable source failure; an `errorType` outside `ERROR_TYPES` counts as `fatal`. */
-  recordSourceFailure(errorType: string): void {
-    this.sourceFailures.inc({ error_type: toErrorType(errorType) });
+  /** Counts one retryable source failure under its error's kind. */
+  recordSourceFailure(errorType: ErrorKind): void {
+    this.sourceFailures.inc({ error_type: errorType });
   }
 
   /** Observes the size of one batch. */

@@ -1,4 +1,5 @@
-import { UNKNOWN_ERROR_TYPE, errorTypeOf, isErrorType, type ErrorType } from './error-types.js';
+import { isDanubeConnectError, type ErrorKind } from '../errors.js';
+import { errorTypeOf } from './error-types.js';
 import type { RuntimeMetrics } from './metrics.js';
 import { SecretRedactor } from '../redact.js';
 
@@ -36,14 +37,15 @@ export interface RecordCounters {
 export interface TopicStatus extends RecordCounters {
   topic: string;
   inflight: number;
-  /** Failures by error type (only types that occurred). */
-  failedByType: Partial<Record<ErrorType, number>>;
+  /** Failures by error type, the error's kind (only kinds that occurred). */
+  failedByType: Partial<Record<ErrorKind, number>>;
 }
 
 /** The last error the runtime saw; `message` is already redacted. */
 export interface LastError {
   message: string;
-  errorType: ErrorType;
+  /** The error's kind (`internal` for an error that is not ours). */
+  errorType: ErrorKind;
   topic?: string;
   /** ISO-8601 time it happened. */
   at: string;
@@ -95,7 +97,7 @@ export interface RuntimeStateOptions {
 
 interface TopicCounters extends RecordCounters {
   inflight: number;
-  failedByType: Map<ErrorType, number>;
+  failedByType: Map<ErrorKind, number>;
 }
 
 const COUNTER_NAMES = [
@@ -245,10 +247,10 @@ export class RuntimeState {
    * that the runtime retries, keeps it as the last error, and marks the source failing:
    * readiness is off, with the reason, until {@link RuntimeState.setSourceRecovered}.
    */
-  recordSourceFailure(error: unknown, operation: string, consecutive: number): ErrorType {
-    const classified = errorTypeOf(error);
-    // It is being retried: an error nothing classifies (a library's socket error) is not fatal.
-    const errorType = classified === UNKNOWN_ERROR_TYPE ? 'retryable' : classified;
+  recordSourceFailure(error: unknown, operation: string, consecutive: number): ErrorKind {
+    // It is being retried: an error that is not ours (a library's socket error) counts as
+    // `retryable`, not `internal`.
+    const errorType = isDanubeConnectError(error) ? error.kind : 'retryable';
     this.sourceFailuresValue += 1;
     this.metrics?.recordSourceFailure(errorType);
     this.recordError(error, { errorType });
@@ -278,16 +280,16 @@ export class RuntimeState {
   }
 
   /**
-   * Counts one finally failed record. `error` is an {@link ErrorType} or the error itself
-   * (classified with `errorTypeOf` and kept, redacted, as the last error).
+   * Counts one finally failed record by its error's kind, and keeps the error (redacted) as
+   * the last error. Returns the kind.
    */
-  recordFailed(topic: string, error: unknown): ErrorType {
-    const errorType = isErrorType(error) ? error : errorTypeOf(error);
+  recordFailed(topic: string, error: unknown): ErrorKind {
+    const errorType = errorTypeOf(error);
     const counters = this.topic(topic);
     counters.failed += 1;
     counters.failedByType.set(errorType, (counters.failedByType.get(errorType) ?? 0) + 1);
     this.metrics?.recordFailed(topic, errorType);
-    if (!isErrorType(error)) this.recordError(error, { topic, errorType });
+    this.recordError(error, { topic, errorType });
     return errorType;
   }
 
@@ -337,7 +339,7 @@ export class RuntimeState {
    * Keeps `error` as the last error (message redacted), e.g. a poll or commit failure or
    * the fatal error that stops the runtime. Does not count a failed record.
    */
-  recordError(error: unknown, context: { topic?: string; errorType?: ErrorType } = {}): void {
+  recordError(error: unknown, context: { topic?: string; errorType?: ErrorKind } = {}): void {
     this.lastErrorValue = {
       message: this.describe(error),
       errorType: context.errorType ?? errorTypeOf(error),

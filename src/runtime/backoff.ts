@@ -1,6 +1,6 @@
 import pRetry from 'p-retry';
 import { sleep, type Clock } from './clock.js';
-import { asError } from './errors.js';
+import { asError } from '../errors.js';
 
 /** How long to wait between attempts: exponential from `baseMs`, capped at `maxMs`, with jitter. */
 export interface BackoffSettings {

@@ -1,4 +1,5 @@
 import { abortReason } from './clock.js';
+import { DanubeConnectError } from '../errors.js';
 
 interface RoomWaiter {
   need: number;
@@ -32,7 +33,10 @@ export class BoundedBuffer {
 
   constructor(capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1) {
-      throw new RangeError(`buffer capacity must be a whole number ≥ 1, got ${capacity}`);
+      throw new DanubeConnectError(
+        'internal',
+        `buffer capacity must be a whole number ≥ 1, got ${capacity}`,
+      );
     }
     this.capacity = capacity;
   }
@@ -104,7 +108,8 @@ export class BoundedBuffer {
   /** Gives back `n` slots (settled envelopes) and admits waiters. */
   release(n = 1): void {
     this.count -= n;
-    if (this.count < 0) throw new Error('BoundedBuffer released more slots than acquired');
+    if (this.count < 0)
+      throw new DanubeConnectError('internal', 'BoundedBuffer released more slots than acquired');
     while (this.waiters.length > 0 && this.count < this.capacity) {
       const waiter = this.waiters.shift() as Waiter;
       if (waiter.onAbort !== undefined) waiter.signal?.removeEventListener('abort', waiter.onAbort);

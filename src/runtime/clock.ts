@@ -1,3 +1,5 @@
+import { DanubeConnectError } from '../errors.js';
+
 /** An opaque handle of a timer started by a {@link Clock}. */
 export type TimerHandle = { readonly __timer: unique symbol } | object;
 
@@ -17,7 +19,9 @@ export interface Clock {
 /** The error a sleep rejects with when its signal aborts: the signal's reason, as an Error. */
 export function abortReason(signal: AbortSignal): Error {
   const reason: unknown = signal.reason;
-  return reason instanceof Error ? reason : new Error('aborted', { cause: reason });
+  return reason instanceof Error
+    ? reason
+    : new DanubeConnectError('aborted', 'aborted', { cause: reason });
 }
 
 /**

@@ -1,7 +1,7 @@
-import { isConnectorError } from '../connector/errors.js';
 import type { Offset } from '../connector/offset.js';
 import { retryWithBackoff, type BackoffSettings } from './backoff.js';
 import type { Clock, TimerHandle } from './clock.js';
+import { isRetryableConnectorFailure } from './errors.js';
 import type { OffsetTracker } from './offset-tracker.js';
 
 /** Options of {@link CommitScheduler}. */
@@ -37,7 +37,8 @@ export interface CommitSchedulerOptions {
  * {@link OffsetTracker}) are handed over after `batch_size` settlements, after
  * `batch_timeout_ms`, or at once when the pipeline is idle. Never two commits at once; a
  * trigger during a commit runs another right after. Failures are retried with backoff up to
- * `retry.max_retries` (a `ConnectorError.fatal` / `.config` is not retried), then fatal.
+ * `retry.max_retries` (an error of a kind that is not retryable, such as
+ * `ConnectorError.fatal` or `.config`, is not retried), then fatal.
  */
 export class CommitScheduler {
   private readonly options: CommitSchedulerOptions;
@@ -120,8 +121,7 @@ export class CommitScheduler {
           clock: this.options.clock,
           backoff: this.options.backoff,
           maxRetries: this.options.maxRetries,
-          isRetryable: (error) =>
-            !isConnectorError(error, 'fatal') && !isConnectorError(error, 'config'),
+          isRetryable: isRetryableConnectorFailure,
           ...(this.options.onRetry === undefined ? {} : { onRetry: this.options.onRetry }),
           ...(this.options.signal === undefined ? {} : { signal: this.options.signal }),
         });

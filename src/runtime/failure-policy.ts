@@ -1,12 +1,15 @@
 import type { DeadLetterFallback } from '../config/types.js';
-import { ConnectorError, RuntimeStoppingError } from '../connector/errors.js';
 import type { SourceRecord } from '../connector/record.js';
 import type { Offset } from '../connector/offset.js';
-import type { ErrorType } from '../observability/error-types.js';
 import type { Logger } from '../observability/logger.js';
 import type { RuntimeState } from '../observability/state.js';
 import { encodeWithoutSchema } from '../schema/without-schema.js';
-import { PublishTimeoutError, errorMessage } from './errors.js';
+import {
+  DanubeConnectError,
+  errorMessage,
+  isDanubeConnectError,
+  type ErrorKind,
+} from '../errors.js';
 import type { Publisher, PublishProducer } from './publisher.js';
 
 /** What `processing.failure_policy` does with a record that finally failed to publish. */
@@ -39,7 +42,7 @@ interface FailureLogContext {
   topic: string;
   partitionTopic: string | undefined;
   offset: string | undefined;
-  errorType: ErrorType;
+  errorType: ErrorKind;
   policy: FailurePolicyName;
 }
 
@@ -60,7 +63,7 @@ export interface FailurePolicyOptions {
  * non-retryable broker error, schema-invalid, undeclared topic). Nothing is dropped
  * silently: every failure is counted (`failed` by error type) and logged, then
  *
- * - `fail`: throws a fatal `ConnectorError` naming the record; the runtime stops.
+ * - `fail`: throws a `fatal` error naming the record; the runtime stops.
  * - `skip`: counted as skipped; resolves `'skipped'`.
  * - `dead_letter`: the record (serialized bytes if it got that far, else the payload
  *   without schema) goes to `processing.dead_letter_topic` with its key and attributes plus
@@ -78,8 +81,10 @@ export class FailurePolicy {
 
   constructor(options: FailurePolicyOptions) {
     if (options.policy === 'dead_letter' && options.deadLetter === undefined) {
-      throw ConnectorError.config(
+      throw new DanubeConnectError(
+        'config',
         'processing.failure_policy = "dead_letter" needs processing.dead_letter_topic',
+        { keyPath: 'processing.dead_letter_topic' },
       );
     }
     this.options = options;
@@ -113,9 +118,15 @@ export class FailurePolicy {
         return this.deadLetter(failure, where, reason, context);
       case 'fail':
         logger.error({ ...context, err: failure.error }, `${where} failed: ${reason}`);
-        throw ConnectorError.fatal(
+        throw new DanubeConnectError(
+          'fatal',
           `${where} could not be published: ${reason} (processing.failure_policy = "fail" stops the connector; "skip" or "dead_letter" keep it running)`,
-          { cause: failure.error },
+          {
+            cause: failure.error,
+            topic,
+            offset: context.offset,
+            keyPath: 'processing.failure_policy',
+          },
         );
     }
   }
@@ -158,9 +169,11 @@ export class FailurePolicy {
         },
       );
     } catch (dlqError) {
-      if (dlqError instanceof RuntimeStoppingError) throw dlqError;
+      if (isDanubeConnectError(dlqError, 'stopping')) throw dlqError;
+      // Not a refusal: the dead-letter topic did not answer within retry.publish_timeout_ms.
+      const timedOut = isDanubeConnectError(dlqError, 'timeout');
       const refusal = `${where} failed (${reason}) and the dead-letter topic ${dlqTopic} refused it: ${errorMessage(dlqError)}`;
-      if (deadLetter.fallback === 'skip' && !(dlqError instanceof PublishTimeoutError)) {
+      if (deadLetter.fallback === 'skip' && !timedOut) {
         logger.error(
           { ...context, deadLetterTopic: dlqTopic, err: dlqError },
           `${refusal}; skipped (processing.dead_letter_fallback = "skip")`,
@@ -168,11 +181,12 @@ export class FailurePolicy {
         state.recordSkipped(topic);
         return 'skipped';
       }
-      throw ConnectorError.fatal(
-        dlqError instanceof PublishTimeoutError
+      throw new DanubeConnectError(
+        'fatal',
+        timedOut
           ? `${where} failed (${reason}) and could not be sent to the dead-letter topic ${dlqTopic}: ${errorMessage(dlqError)}`
           : `${refusal} (processing.dead_letter_fallback = "fail" stops the connector; "skip" keeps it running)`,
-        { cause: dlqError },
+        { cause: dlqError, topic, offset: context.offset },
       );
     }
     logger.warn({ ...context, deadLetterTopic: dlqTopic }, `dead-lettered ${where}: ${reason}`);

@@ -1,7 +1,7 @@
 import type { Logger } from '../observability/logger.js';
 import type { RuntimeState } from '../observability/state.js';
 import type { Clock, TimerHandle } from './clock.js';
-import { errorMessage } from './errors.js';
+import { errorMessage } from '../errors.js';
 
 /** Options of {@link HealthMonitor}. */
 export interface HealthMonitorOptions {

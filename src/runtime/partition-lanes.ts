@@ -1,3 +1,5 @@
+import { asError, DanubeConnectError } from '../errors.js';
+
 interface Lane<T> {
   queue: T[];
   head: number;
@@ -28,7 +30,10 @@ export class PartitionLanes<T> {
     onError: (error: unknown) => void = () => undefined,
   ) {
     if (!Number.isInteger(limit) || limit < 1) {
-      throw new RangeError(`max in flight per partition must be a whole number ≥ 1, got ${limit}`);
+      throw new DanubeConnectError(
+        'internal',
+        `max in flight per partition must be a whole number ≥ 1, got ${limit}`,
+      );
     }
     this.limit = limit;
     this.start = start;
@@ -80,7 +85,7 @@ export class PartitionLanes<T> {
     try {
       promise = this.start(item, lane);
     } catch (error) {
-      promise = Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      promise = Promise.reject(asError(error));
     }
     promise.then(
       () => this.finish(lane, state),

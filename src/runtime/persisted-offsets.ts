@@ -1,15 +1,14 @@
-import { ConnectorError, isConnectorError } from '../connector/errors.js';
 import type { Offset } from '../connector/offset.js';
-import { OffsetLockError } from './offsets/errors.js';
 import type { OffsetStore, ResettableOffsetStore } from './offsets/offset-store.js';
 import { fromStoredOffset, toStoredOffset } from './offsets/stored-offset.js';
-import { errorMessage } from './errors.js';
+import { DanubeConnectError, errorMessage, isDanubeConnectError } from '../errors.js';
 
 /**
  * The runtime's side of an {@link OffsetStore}: locked and loaded before the connector's
  * `initialize`, saved before each of its `commit()` calls, closed at the stop (abandoned,
- * lock kept, when the runtime is stopped hard). Store errors become `ConnectorError`s: a lost
- * lock is fatal, a failed save retryable (the commit retries), a failed start fatal.
+ * lock kept, when the runtime is stopped hard). A store's failure keeps its kind when that is
+ * not retryable (a lost lock is `fatal`, a bad setting `config`); otherwise a failed save is
+ * `retryable` (the commit retries) and a failed start `fatal`.
  */
 export class PersistedOffsets {
   /** The offsets loaded at start. */
@@ -48,12 +47,15 @@ export class PersistedOffsets {
 
   /** Saves the committed offsets; resolves once they are durable. */
   async save(offsets: readonly Offset[]): Promise<void> {
-    if (this.#abandoned) throw ConnectorError.fatal('the offsets store was abandoned (hard stop)');
+    if (this.#abandoned) {
+      throw new DanubeConnectError('fatal', 'the offsets store was abandoned (hard stop)');
+    }
     try {
       await this.#store.save(offsets.map(toStoredOffset));
     } catch (error) {
-      if (isConnectorError(error, 'fatal') || isConnectorError(error, 'config')) throw error;
-      throw ConnectorError.retryable(
+      if (isDanubeConnectError(error) && !error.retryable) throw error;
+      throw new DanubeConnectError(
+        'retryable',
         `saving offsets to ${this.#store.description} failed: ${errorMessage(error)}`,
         { cause: error },
       );
@@ -74,8 +76,9 @@ export class PersistedOffsets {
 }
 
 function startError(store: OffsetStore, what: string, error: unknown): Error {
-  if (error instanceof OffsetLockError || isConnectorError(error, 'config')) return error;
-  return ConnectorError.fatal(
+  if (isDanubeConnectError(error) && !error.retryable) return error;
+  return new DanubeConnectError(
+    'fatal',
     `offsets store ${store.description}: ${what}: ${errorMessage(error)}`,
     { cause: error },
   );

@@ -1,8 +1,8 @@
-import { ConnectorError } from '../connector/errors.js';
 import { toEnvelope, type Envelopeish } from '../connector/envelope.js';
 import { sleep, type Clock } from './clock.js';
 import type { PublishPipeline } from './publish-pipeline.js';
 import type { SourceOutage } from './source-outage.js';
+import { DanubeConnectError } from '../errors.js';
 
 /** Options of {@link runPollLoop}. */
 export interface PollLoopOptions {
@@ -65,7 +65,8 @@ export async function runPollLoop(options: PollLoopOptions): Promise<void> {
 async function callPoll(options: PollLoopOptions): Promise<Envelopeish[]> {
   const items: unknown = await options.poll(options.signal);
   if (!Array.isArray(items)) {
-    throw ConnectorError.fatal(
+    throw new DanubeConnectError(
+      'fatal',
       `poll() must return an array of SourceRecord / SourceEnvelope, got ${typeof items}`,
     );
   }

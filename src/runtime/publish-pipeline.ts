@@ -1,4 +1,4 @@
-import { ConnectorError, RuntimeStoppingError } from '../connector/errors.js';
+import { RuntimeStoppingError } from '../connector/errors.js';
 import type { SourceEnvelope } from '../connector/envelope.js';
 import type { DeliveryReceipt } from '../connector/sender.js';
 import type { Logger } from '../observability/logger.js';
@@ -8,7 +8,7 @@ import { encodeWithoutSchema } from '../schema/without-schema.js';
 import type { BoundedBuffer } from './bounded-buffer.js';
 import type { Clock } from './clock.js';
 import { createReceipt, type ReceiptSettler } from './delivery-receipt.js';
-import { asError } from './errors.js';
+import { asError, DanubeConnectError } from '../errors.js';
 import type { FailurePolicy } from './failure-policy.js';
 import type { OffsetTicket, OffsetTracker } from './offset-tracker.js';
 import { PartitionLanes } from './partition-lanes.js';
@@ -174,8 +174,10 @@ export class PublishPipeline {
       const declared = [...targets.keys()].join(', ') || 'none';
       this.fail(
         entry,
-        ConnectorError.invalidData(
+        new DanubeConnectError(
+          'invalid_data',
           `record for ${record.topic}: the topic is not declared by producerConfigs() (declared: ${declared})`,
+          { topic: record.topic },
         ),
       );
       return;

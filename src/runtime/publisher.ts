@@ -1,7 +1,6 @@
-import { status as GrpcStatus } from '@grpc/grpc-js';
-import { DanubeError } from '../client/errors.js';
 import type { SendOptions } from '../client/producer.js';
 import type { SendReceipt } from '../client/partition-producer.js';
+import { DanubeConnectError, isDanubeConnectError } from '../errors.js';
 import { backoffDelay, retryWithBackoff, type BackoffSettings } from './backoff.js';
 import { sleep, type Clock } from './clock.js';
 import { PublishTimeoutError } from './errors.js';
@@ -31,26 +30,16 @@ export interface PublisherOptions {
   signal?: AbortSignal;
 }
 
-const NEVER_RETRIED = new Set([
-  'invalid_argument',
-  'failed_precondition',
-  'namespace_not_found',
-  'schema',
-  'config',
-]);
-
 /**
- * Whether a failed send may succeed if sent again: Danube unavailability, producer loss,
- * temporary rejection (PERMISSION_DENIED) and broker-side internal errors. Not retried:
- * invalid argument / out of range (e.g. oversize), failed precondition, missing namespace,
- * schema and configuration errors, our own cancellation, and anything that is not a
- * `DanubeError` (a bug, not a transient condition).
+ * Whether a failed send may succeed if sent again: an error of a retryable kind (broker
+ * unavailable or not answering in time, a producer it lost, a temporary rejection) and
+ * `internal` ones (a broker answer or transport failure the client cannot classify gets the
+ * benefit of the doubt until the publish deadline). Not retried: `oversize`, `config`,
+ * `schema`, our own cancellation (`stopping`, `aborted`), the publish deadline (`timeout`),
+ * and anything that is not ours (a bug, not a transient condition).
  */
 export function isRetryablePublishError(error: unknown): boolean {
-  if (!(error instanceof DanubeError)) return false;
-  if (NEVER_RETRIED.has(error.kind)) return false;
-  if (error.kind === 'closed') return error.code === GrpcStatus.CANCELLED;
-  return true;
+  return isDanubeConnectError(error) && (error.retryable || error.kind === 'internal');
 }
 
 /**
@@ -109,7 +98,10 @@ export class Publisher {
         // topic up again): bound the attempt by what is left of publish_timeout_ms.
         const attempt = new AbortController();
         const timer = clock.setTimeout(
-          () => attempt.abort(new Error('publish_timeout_ms reached')),
+          () =>
+            attempt.abort(
+              new DanubeConnectError('timeout', 'retry.publish_timeout_ms reached', { topic }),
+            ),
           Math.max(0, deadline - clock.now()),
         );
         const forward = (): void => attempt.abort(signal?.reason);

@@ -1,9 +1,9 @@
-import { ConnectorError, isConnectorError } from '../connector/errors.js';
 import type { Logger } from '../observability/logger.js';
 import type { RuntimeState } from '../observability/state.js';
 import { backoffDelay, type BackoffSettings } from './backoff.js';
 import { sleep, type Clock } from './clock.js';
-import { errorMessage } from './errors.js';
+import { DanubeConnectError, errorMessage } from '../errors.js';
+import { isRetryableConnectorFailure } from './errors.js';
 
 /** During an outage, at most one warning per this many ms (the first failure always logs). */
 export const OUTAGE_LOG_INTERVAL_MS = 60_000;
@@ -20,15 +20,6 @@ export interface SourceOutageOptions {
   logger: Logger;
   /** Random source in [0, 1) for the jitter, injectable for tests. */
   random?: () => number;
-}
-
-/**
- * Whether a source failure is retried: `ConnectorError.retryable`, and errors that are not
- * `ConnectorError`s (a library's network error); `fatal`, `config` and `invalid_data` stop
- * the runtime at once.
- */
-export function isRetryableSourceError(error: unknown): boolean {
-  return isConnectorError(error) ? error.kind === 'retryable' : true;
 }
 
 /**
@@ -56,8 +47,8 @@ export class SourceOutage {
 
   /**
    * Records one retryable failure and returns how long to wait before the next attempt.
-   * Once `retry.source_retry_timeout_ms` has passed since the outage began, throws a fatal
-   * `ConnectorError` instead (the last failure as its cause).
+   * Once `retry.source_retry_timeout_ms` has passed since the outage began, throws an error
+   * of kind `timeout` instead (the last failure as its cause).
    */
   failed(error: unknown): number {
     const { clock, operation, timeoutMs, state, logger } = this.options;
@@ -67,9 +58,10 @@ export class SourceOutage {
     const elapsed = now - this.startedAt;
     state.recordSourceFailure(error, operation, this.consecutive);
     if (timeoutMs !== undefined && elapsed >= timeoutMs) {
-      throw ConnectorError.fatal(
+      throw new DanubeConnectError(
+        'timeout',
         `${operation} kept failing for ${elapsed} ms (${this.consecutive} attempts), longer than retry.source_retry_timeout_ms = ${timeoutMs}: ${errorMessage(error)}`,
-        { cause: error },
+        { cause: error, keyPath: 'retry.source_retry_timeout_ms' },
       );
     }
     let delay = backoffDelay(this.consecutive, this.options.backoff, this.options.random);
@@ -100,7 +92,7 @@ export class SourceOutage {
    * backoff. Resolves true to try again, false when `signal` aborted meanwhile.
    */
   async backOff(error: unknown, signal: AbortSignal): Promise<boolean> {
-    if (!isRetryableSourceError(error)) throw error;
+    if (!isRetryableConnectorFailure(error)) throw error;
     const delay = this.failed(error);
     try {
       await sleep(this.options.clock, delay, signal);

@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import type { ConnectorConfig } from '../config/types.js';
-import { ConnectorError, RuntimeStoppingError } from '../connector/errors.js';
+import { RuntimeStoppingError } from '../connector/errors.js';
 import { createConnectorContext } from '../connector/context.js';
 import type { Offset } from '../connector/offset.js';
 import { validateProducerConfigs, type ProducerConfig } from '../connector/producer-config.js';
@@ -19,7 +19,8 @@ import type { BackoffSettings } from './backoff.js';
 import { BoundedBuffer } from './bounded-buffer.js';
 import { realClock, type Clock } from './clock.js';
 import { CommitScheduler } from './commit-scheduler.js';
-import { asError, errorMessage } from './errors.js';
+import { DanubeConnectError, errorMessage } from '../errors.js';
+import { asFatal, givenUp } from './errors.js';
 import { FailurePolicy } from './failure-policy.js';
 import { HealthMonitor } from './health-monitor.js';
 import { registerHardStop } from './hard-stop.js';
@@ -155,7 +156,7 @@ export class SourceRuntime {
   private stopRequested = false;
   /** Stopped hard (the conformance kit's crash): no drain, no final commit, no `shutdown()`. */
   private crashed = false;
-  private fatalError: Error | undefined;
+  private fatalError: DanubeConnectError | undefined;
   private resolveStopped: () => void = () => undefined;
   private readonly stoppedSignal: Promise<void>;
   private resolveRunning: () => void = () => undefined;
@@ -272,10 +273,13 @@ export class SourceRuntime {
   /**
    * Runs until stopped. Resolves after a clean stop; rejects with the fatal error (from
    * `initialize`, `poll`, the stream task, a record under `failure_policy = "fail"`,
-   * commits that kept failing, …) after the same drain-commit-shutdown sequence.
+   * commits that kept failing, …) after the same drain-commit-shutdown sequence. It is always
+   * a `DanubeConnectError`: an error the connector's own code threw becomes the `cause` of
+   * one of kind `fatal` with the same message.
    */
   async run(options: RunOptions = {}): Promise<void> {
-    if (this.started) throw new Error('SourceRuntime.run() can be called only once');
+    if (this.started)
+      throw new DanubeConnectError('usage', 'SourceRuntime.run() can be called only once');
     this.started = true;
     const removeSignals =
       (options.handleSignals ?? true)
@@ -320,12 +324,12 @@ export class SourceRuntime {
   }
 
   private fail(error: unknown): void {
-    const fatal = asError(error);
+    const fatal = asFatal(error);
     if (this.fatalError === undefined) {
       this.fatalError = fatal;
       this.state.recordError(fatal);
       this.logger.error({ err: fatal }, `fatal: ${errorMessage(fatal)}`);
-    } else if (this.fatalError !== fatal) {
+    } else if (this.fatalError !== fatal && this.fatalError.cause !== error) {
       this.logger.error({ err: fatal }, `another error while stopping: ${errorMessage(fatal)}`);
     }
     this.requestStop('fatal error');
@@ -335,17 +339,20 @@ export class SourceRuntime {
     const mode = this.connector.mode();
     const name = this.connector.constructor.name || 'the connector';
     if (mode === 'polling' && typeof this.connector.poll !== 'function') {
-      throw ConnectorError.config(
+      throw new DanubeConnectError(
+        'config',
         `${name} runs in polling mode but does not implement poll(signal); implement poll, or return 'streaming' from mode() and implement startStreaming`,
       );
     }
     if (mode === 'streaming' && typeof this.connector.startStreaming !== 'function') {
-      throw ConnectorError.config(
+      throw new DanubeConnectError(
+        'config',
         `${name} returns 'streaming' from mode() but does not implement startStreaming(sender, signal)`,
       );
     }
     if (mode !== 'polling' && mode !== 'streaming') {
-      throw ConnectorError.config(
+      throw new DanubeConnectError(
+        'config',
         `${name}.mode() must return 'polling' or 'streaming', got ${String(mode)}`,
       );
     }
@@ -367,9 +374,10 @@ export class SourceRuntime {
           logger: this.logger,
         });
       } catch (error) {
-        throw ConnectorError.config(
+        throw new DanubeConnectError(
+          'config',
           `processing.metrics_port: cannot serve the health and metrics endpoints on port ${port}: ${errorMessage(error)}`,
-          { cause: error },
+          { cause: error, keyPath: 'processing.metrics_port' },
         );
       }
     }
@@ -547,13 +555,7 @@ export class SourceRuntime {
             { err: error, attempt },
             `commit failed, retrying: ${errorMessage(error)}`,
           ),
-        onFatal: (error) =>
-          this.fail(
-            ConnectorError.fatal(
-              `commit() kept failing after ${core.retry.max_retries} retries: ${errorMessage(error)}`,
-              { cause: error },
-            ),
-          ),
+        onFatal: (error) => this.fail(givenUp('commit()', error, core.retry.max_retries)),
       });
     }
   }
@@ -731,7 +733,7 @@ export class SourceRuntime {
   private async awaitConnector(step: string, call: () => Promise<void>): Promise<void> {
     const settled = (async () => call())().catch((error: unknown) => {
       this.logger.error({ err: error }, `${step} failed: ${errorMessage(error)}`);
-      this.fatalError ??= asError(error);
+      this.fatalError ??= asFatal(error);
     });
     if (this.deadline.passed) return;
     try {

@@ -5,7 +5,6 @@ import type { ClientLogger, DanubeClientOptions } from '../client/options.js';
 import { tokenFromFile, type TokenSupplier } from '../client/token.js';
 import type { ProducerOptions } from '../client/producer.js';
 import type { ConnectorConfig } from '../config/types.js';
-import { ConnectorError } from '../connector/errors.js';
 import type { ProducerConfig } from '../connector/producer-config.js';
 import type { Logger } from '../observability/logger.js';
 import type { SecretRedactor } from '../redact.js';
@@ -13,6 +12,7 @@ import type { SchemaRegistryApi } from '../schema/registry-api.js';
 import { producerSchemaReference } from '../schema/resolver.js';
 import type { PublishTarget } from './publish-pipeline.js';
 import type { PublishProducer } from './publisher.js';
+import { DanubeConnectError, errorMessage } from '../errors.js';
 
 /** What the runtime needs from a Danube client (the real one, or a fake in unit tests). */
 export interface RuntimeClient {
@@ -64,7 +64,11 @@ export async function clientOptions(
     try {
       return await readFile(resolved);
     } catch (error) {
-      throw ConnectorError.config(`danube.${key}: cannot read ${resolved}`, { cause: error });
+      throw new DanubeConnectError('config', `danube.${key}: cannot read ${resolved}`, {
+        cause: error,
+        keyPath: `danube.${key}`,
+        file: resolved,
+      });
     }
   };
   const [ca, cert, key] = await Promise.all([
@@ -99,8 +103,11 @@ function tokenOption(
   const supplied = setup.token;
   if (supplied !== undefined) {
     if (token !== undefined || tokenFile !== undefined) {
-      throw ConnectorError.config(
-        `danube.${token === undefined ? 'token_file' : 'token'}: a token supplier is also given in code (SourceRuntimeOptions.token); use one of them`,
+      const keyPath = `danube.${token === undefined ? 'token_file' : 'token'}`;
+      throw new DanubeConnectError(
+        'config',
+        `${keyPath}: a token supplier is also given in code (SourceRuntimeOptions.token); use one of them`,
+        { keyPath },
       );
     }
     return async () => {
@@ -121,9 +128,10 @@ function tokenOption(
         ),
     });
   } catch (error) {
-    throw ConnectorError.config(
-      `danube.token_file: cannot read the token from ${resolved}: ${(error as Error).message}`,
-      { cause: error },
+    throw new DanubeConnectError(
+      'config',
+      `danube.token_file: cannot read the token from ${resolved}: ${errorMessage(error)}`,
+      { cause: error, keyPath: 'danube.token_file', file: resolved },
     );
   }
 }

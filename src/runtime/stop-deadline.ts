@@ -1,5 +1,6 @@
-import { ConnectorError, RuntimeStoppingError } from '../connector/errors.js';
+import { RuntimeStoppingError } from '../connector/errors.js';
 import type { Clock, TimerHandle } from './clock.js';
+import { DanubeConnectError } from '../errors.js';
 
 /**
  * The one deadline of a graceful stop: `processing.shutdown_timeout_ms` counted from the stop
@@ -64,13 +65,15 @@ export class StopDeadline {
   }
 
   /**
-   * `task`'s result, or a fatal `ConnectorError` naming `step` when the deadline passes first.
+   * `task`'s result, or an error of kind `timeout` naming `step` when the deadline passes first.
    * Before the stop is requested this simply waits for `task`.
    */
   async bound<T>(step: string, task: Promise<T>): Promise<T> {
     if (!(await this.within(task))) {
-      throw ConnectorError.fatal(
+      throw new DanubeConnectError(
+        'timeout',
         `${step} did not finish within processing.shutdown_timeout_ms = ${this.timeoutMs} ms of the stop request`,
+        { keyPath: 'processing.shutdown_timeout_ms' },
       );
     }
     return task;

@@ -3,6 +3,7 @@ import { toEnvelope, type Envelopeish } from '../connector/envelope.js';
 import type { DeliveryReceipt, SourceSendOptions, SourceSender } from '../connector/sender.js';
 import type { PublishPipeline } from './publish-pipeline.js';
 import type { SourceOutage } from './source-outage.js';
+import { asError, isDanubeConnectError } from '../errors.js';
 
 /** Options of {@link runStreamTask}. */
 export interface StreamTaskOptions {
@@ -16,7 +17,7 @@ export interface StreamTaskOptions {
 }
 
 /**
- * Runs the connector's stream task. A retryable rejection (see `isRetryableSourceError`)
+ * Runs the connector's stream task. A retryable rejection (see `isRetryableConnectorFailure`)
  * starts it again after a backoff, with the same sender, without a count limit; the outage
  * ends when a restarted task returns or hands over a record. Rejects with a fatal rejection,
  * or when the outage outlasted `retry.source_retry_timeout_ms`; a `RuntimeStoppingError`
@@ -31,7 +32,7 @@ export async function runStreamTask(options: StreamTaskOptions): Promise<void> {
       return;
     } catch (error) {
       if (signal.aborted) {
-        if (error instanceof RuntimeStoppingError) return;
+        if (isDanubeConnectError(error, 'stopping')) return;
         throw error;
       }
       if (!(await outage.backOff(error, signal))) return;
@@ -66,7 +67,7 @@ export class StreamSender implements SourceSender {
     try {
       return this.pipeline.accept(toEnvelope(item), true, options?.signal);
     } catch (error) {
-      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      return Promise.reject(asError(error));
     }
   }
 

@@ -4,6 +4,7 @@ import type { Schema, Type } from 'avsc';
 import { SchemaError } from './errors.js';
 import { keysToSegments } from './json-path.js';
 import type { ValidationProblem } from './json-schema-validator.js';
+import { DanubeConnectError } from '../errors.js';
 
 /** A bare Avro type name, e.g. `string` or `com.acme.Reading`. */
 const BARE_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
@@ -165,7 +166,8 @@ function readAt(
   what: string,
 ): { value: unknown; offset: number } {
   const result = type.decode(buf, pos);
-  if (result.offset < 0) throw new Error(`truncated Avro container (${what})`);
+  if (result.offset < 0)
+    throw new DanubeConnectError('invalid_data', `truncated Avro container (${what})`);
   return result;
 }
 
@@ -181,14 +183,18 @@ export function isAvroContainer(bytes: Uint8Array): boolean {
 export function readAvroContainer(bytes: Uint8Array): AvroContainerContents {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (!isAvroContainer(buf))
-    throw new Error('not an Avro object container (missing "Obj\\x01" magic)');
+    throw new DanubeConnectError(
+      'invalid_data',
+      'not an Avro object container (missing "Obj\\x01" magic)',
+    );
   const header = readAt(HEADER, buf, 0, 'header');
   const { meta, sync } = header.value as { meta: Record<string, Buffer>; sync: Buffer };
   const schemaBytes = meta['avro.schema'];
-  if (schemaBytes === undefined) throw new Error('Avro container header has no avro.schema');
+  if (schemaBytes === undefined)
+    throw new DanubeConnectError('invalid_data', 'Avro container header has no avro.schema');
   const codec = meta['avro.codec']?.toString('utf8') ?? 'null';
   if (codec !== 'null' && codec !== 'deflate')
-    throw new Error(`unsupported Avro container codec "${codec}"`);
+    throw new DanubeConnectError('invalid_data', `unsupported Avro container codec "${codec}"`);
   const schema: unknown = JSON.parse(schemaBytes.toString('utf8'));
   const type = avro.Type.forSchema(schema as Schema);
   const values: unknown[] = [];
@@ -198,9 +204,10 @@ export function readAvroContainer(bytes: Uint8Array): AvroContainerContents {
     const size = readAt(LONG, buf, count.offset, 'block size');
     const start = size.offset;
     const end = start + (size.value as number);
-    if (end + 16 > buf.length) throw new Error('truncated Avro container (block)');
+    if (end + 16 > buf.length)
+      throw new DanubeConnectError('invalid_data', 'truncated Avro container (block)');
     if (!buf.subarray(end, end + 16).equals(sync))
-      throw new Error('Avro container block sync marker mismatch');
+      throw new DanubeConnectError('invalid_data', 'Avro container block sync marker mismatch');
     let data = buf.subarray(start, end);
     if (codec === 'deflate') data = inflateRawSync(data);
     let at = 0;

@@ -15,13 +15,7 @@ import {
   structuredValue,
   utf8Bytes,
 } from './payload-values.js';
-import type {
-  CodecContext,
-  PayloadCodec,
-  SchemaTypeName,
-  SupportedSchemaType,
-  WireFormat,
-} from './types.js';
+import type { CodecContext, PayloadCodec, SchemaTypeName, WireFormat } from './types.js';
 import { encodeAsIs } from './without-schema.js';
 
 function describeSource(context: CodecContext): string {
@@ -33,7 +27,7 @@ function describeSource(context: CodecContext): string {
 }
 
 function decoder(
-  schemaType: SupportedSchemaType,
+  schemaType: SchemaTypeName,
   wireFormat: WireFormat,
 ): (bytes: Uint8Array) => unknown {
   return (bytes) => decodePayload(bytes, { schemaType, wireFormat });

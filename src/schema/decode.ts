@@ -1,5 +1,6 @@
 import { isAvroContainer, readAvroContainer } from './avro.js';
 import type { SchemaTypeName, WireFormat } from './types.js';
+import { DanubeConnectError } from '../errors.js';
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -17,7 +18,7 @@ function text(bytes: Uint8Array): string {
   try {
     return UTF8.decode(bytes);
   } catch (err) {
-    throw new Error('payload is not valid UTF-8', { cause: err });
+    throw new DanubeConnectError('invalid_data', 'payload is not valid UTF-8', { cause: err });
   }
 }
 
@@ -26,7 +27,11 @@ function json(bytes: Uint8Array): unknown {
   try {
     return JSON.parse(source) as unknown;
   } catch (err) {
-    throw new Error(`payload is not JSON text: ${(err as Error).message}`, { cause: err });
+    throw new DanubeConnectError(
+      'invalid_data',
+      `payload is not JSON text: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
 }
 
@@ -34,7 +39,10 @@ function binaryNumber(bytes: Uint8Array): number {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.byteLength === 8) return view.getFloat64(0, false);
   if (bytes.byteLength === 4) return view.getFloat32(0, false);
-  throw new Error(`binary number payload must be 4 or 8 bytes, got ${bytes.byteLength}`);
+  throw new DanubeConnectError(
+    'invalid_data',
+    `binary number payload must be 4 or 8 bytes, got ${bytes.byteLength}`,
+  );
 }
 
 const NUMBER_TEXT = /^\s*-?\d+(\.\d+)?([eE][+-]?\d+)?\s*$/;
@@ -51,7 +59,8 @@ function number(bytes: Uint8Array, wireFormat: WireFormat | 'auto'): number {
     if (source === undefined || !NUMBER_TEXT.test(source)) return binaryNumber(bytes);
   }
   const value = json(bytes);
-  if (typeof value !== 'number') throw new Error('payload is not JSON number text');
+  if (typeof value !== 'number')
+    throw new DanubeConnectError('invalid_data', 'payload is not JSON number text');
   return value;
 }
 
@@ -83,7 +92,7 @@ export function decodePayload(bytes: Uint8Array, options: DecodeOptions = {}): u
     case 'string':
       return text(bytes);
     case 'protobuf':
-      throw new Error('protobuf payloads are not supported yet');
+      throw new DanubeConnectError('config', 'protobuf payloads are not supported yet');
     case 'bytes':
     case undefined:
       return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);

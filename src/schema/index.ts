@@ -9,7 +9,6 @@ export type {
   PayloadCodec,
   ResolvedSchema,
   SchemaTypeName,
-  SupportedSchemaType,
   VersionStrategy,
   WireFormat,
 } from './types.js';

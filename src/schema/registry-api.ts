@@ -40,7 +40,7 @@ export interface SchemaRegistryApi {
 export interface SchemaEntryConfig {
   topic: string;
   subject: string;
-  schema_type: SchemaTypeName | 'json';
+  schema_type: SchemaTypeName;
   schema_file?: string | undefined;
   auto_register: boolean;
   version_strategy: VersionStrategy;

@@ -1,3 +1,5 @@
+import { canonicalSchemaType } from '../client/schema-type.js';
+import { isDanubeConnectError, type ErrorKind } from '../errors.js';
 import { codecFor } from './codecs.js';
 import { SchemaError } from './errors.js';
 import { compileJsonSchema } from './json-schema-validator.js';
@@ -9,7 +11,7 @@ import type {
   SchemaRegistryApi,
 } from './registry-api.js';
 import { loadSchemaFile } from './schema-file.js';
-import type { ResolvedSchema, SupportedSchemaType, VersionStrategy } from './types.js';
+import type { ResolvedSchema, SchemaTypeName, VersionStrategy } from './types.js';
 
 /** Options of {@link SchemaResolver}. */
 export interface SchemaResolverOptions {
@@ -48,10 +50,18 @@ function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** Whether a registry call failed because the subject (or version) does not exist. */
-function isNotFound(err: unknown): boolean {
-  return err !== null && typeof err === 'object' && 'code' in err && err.code === 5;
-}
+/**
+ * Kinds of a registry failure that say nothing about the configuration: the registry could
+ * not be reached or the call was cut short. Every other failure makes the entry a
+ * configuration problem.
+ */
+const NOT_THE_CONFIG: ReadonlySet<ErrorKind> = new Set([
+  'unavailable',
+  'timeout',
+  'stopping',
+  'aborted',
+  'internal',
+]);
 
 /** Compact JSON when the text is JSON, so formatting differences do not count as changes. */
 function normalizeDefinition(text: string): string {
@@ -60,10 +70,6 @@ function normalizeDefinition(text: string): string {
   } catch {
     return text.trim();
   }
-}
-
-function normalizeType(type: string): string {
-  return type === 'json' ? 'json_schema' : type;
 }
 
 /**
@@ -95,7 +101,8 @@ export class SchemaResolver {
 
   /**
    * Resolves every entry, one after the other (registrations of one subject must not race).
-   * @throws {@link SchemaError} (kind `config`) for the first entry that cannot be resolved
+   * @throws {@link SchemaError}: kind `config`, or the registry's failure kind (e.g.
+   *   `unavailable`) when it could not be reached for the first entry that cannot be resolved
    */
   async resolveAll(config: SchemaLayerConfig): Promise<Map<string, ResolvedSchema>> {
     const resolved = new Map<string, ResolvedSchema>();
@@ -112,14 +119,15 @@ export class SchemaResolver {
 
   /**
    * Resolves one entry to (schema id, version, definition) and compiles its codec.
-   * @throws {@link SchemaError} (kind `config`)
+   * @throws {@link SchemaError}: kind `config`, or the registry's failure kind (e.g.
+   *   `unavailable`) when it could not be reached
    */
   async resolve(entry: SchemaEntryConfig, configDir?: string): Promise<ResolvedSchema> {
     const schemaType = this.checkType(entry);
     const local = await this.loadLocal(entry, schemaType, configDir);
     if (entry.auto_register) await this.register(entry, schemaType, local);
     const info = await this.pickVersion(entry);
-    const registeredType = normalizeType(info.schemaType);
+    const registeredType = canonicalSchemaType(info.schemaType);
     if (registeredType !== schemaType) {
       throw this.error(
         entry,
@@ -152,8 +160,8 @@ export class SchemaResolver {
     };
   }
 
-  private checkType(entry: SchemaEntryConfig): SupportedSchemaType {
-    const type = normalizeType(entry.schema_type);
+  private checkType(entry: SchemaEntryConfig): SchemaTypeName {
+    const type = entry.schema_type;
     if (type === 'protobuf') {
       throw this.error(
         entry,
@@ -161,12 +169,12 @@ export class SchemaResolver {
       );
     }
     if (!SUPPORTED_TYPES.has(type)) throw this.error(entry, `unknown schema_type "${type}"`);
-    return type as SupportedSchemaType;
+    return type;
   }
 
   private async loadLocal(
     entry: SchemaEntryConfig,
-    type: SupportedSchemaType,
+    type: SchemaTypeName,
     configDir: string | undefined,
   ): Promise<LocalDefinition> {
     if (!TYPES_WITH_DEFINITION.has(type)) return { text: '', file: undefined };
@@ -207,12 +215,12 @@ export class SchemaResolver {
   /** Registers the local definition unless an identical one exists; refuses incompatible changes first. */
   private async register(
     entry: SchemaEntryConfig,
-    type: SupportedSchemaType,
+    type: SchemaTypeName,
     local: LocalDefinition,
   ): Promise<void> {
     const latest = await this.latestOrUndefined(entry);
     if (latest !== undefined) {
-      if (normalizeType(latest.schemaType) !== type) {
+      if (canonicalSchemaType(latest.schemaType) !== type) {
         throw this.error(
           entry,
           `subject ${entry.subject} is registered as ${latest.schemaType}; cannot register a ${type} schema under it`,
@@ -280,7 +288,7 @@ export class SchemaResolver {
     try {
       return await this.registry.getLatest(entry.subject);
     } catch (err) {
-      if (isNotFound(err)) return undefined;
+      if (isDanubeConnectError(err, 'not_found')) return undefined;
       throw this.error(
         entry,
         `reading subject ${entry.subject} from the registry failed: ${errorMessage(err)}`,
@@ -350,6 +358,7 @@ export class SchemaResolver {
     cause?: unknown,
   ): SchemaError {
     return new SchemaError(`${entry.topic}: ${message}`, {
+      kind: isDanubeConnectError(cause) && NOT_THE_CONFIG.has(cause.kind) ? cause.kind : 'config',
       topic: entry.topic,
       subject: entry.subject,
       file: file ?? entry.schema_file,
@@ -361,7 +370,8 @@ export class SchemaResolver {
 /**
  * Resolves every `[[schemas]]` entry of the core config against the registry.
  * @returns topic → resolved schema with its compiled codec
- * @throws {@link SchemaError} (kind `config`)
+ * @throws {@link SchemaError}: kind `config`, or the registry's failure kind (e.g.
+ *   `unavailable`) when it could not be reached
  */
 export function resolveSchemas(
   config: SchemaLayerConfig,

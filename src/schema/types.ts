@@ -1,14 +1,8 @@
-import type { SchemaTypeName as SupportedSchemaType, WireFormat } from '../config/types.js';
+import type { SchemaTypeName, WireFormat } from '../config/types.js';
 import type { RecordPayload } from './payload.js';
 
-/** Schema types the registry knows. `protobuf` is known but not supported by this SDK yet. */
-export type SchemaTypeName = 'json_schema' | 'avro' | 'protobuf' | 'string' | 'bytes' | 'number';
-
-// The types this SDK can serialize are exactly those a `[[schemas]]` entry may declare.
-export type { SchemaTypeName as SupportedSchemaType } from '../config/types.js';
-
 // Declared once, by the config that sets them; the schema layer reads the same values.
-export type { VersionStrategy, WireFormat } from '../config/types.js';
+export type { SchemaTypeName, VersionStrategy, WireFormat } from '../config/types.js';
 
 /** Names a compiled codec's topic, subject and version, used in every error message it throws. */
 export interface CodecContext {
@@ -24,11 +18,11 @@ export interface CodecContext {
  * `encode` is the hot path: it validates and serializes without compiling anything.
  */
 export interface PayloadCodec {
-  readonly schemaType: SupportedSchemaType;
+  readonly schemaType: SchemaTypeName;
   readonly wireFormat: WireFormat;
   /**
    * Validates and serializes one payload.
-   * @throws {@link SchemaValidationError} (kind `invalid_data`) naming topic, subject, version and the failing path.
+   * @throws {@link SchemaValidationError} (kind `schema`) naming topic, subject, version and the failing path.
    */
   encode(payload: RecordPayload): Buffer;
   /** Reads bytes written by {@link PayloadCodec.encode} back into a JS value. */
@@ -42,7 +36,7 @@ export interface ResolvedSchema {
   /** The subject's schema id (one id per subject, shared by all its versions), u64 as a decimal string. */
   schemaId: string;
   version: number;
-  schemaType: SupportedSchemaType;
+  schemaType: SchemaTypeName;
   wireFormat: WireFormat;
   /** The resolved version's definition as the registry holds it (unwrapped; '' for string/bytes/number). */
   definition: string;

@@ -7,7 +7,7 @@ import type { CodecContext } from './types.js';
  * json → JSON text, string → UTF-8, number → JSON number text, bytes → as is.
  *
  * @param topic named in errors
- * @throws {@link SchemaValidationError} (kind `invalid_data`) for NaN / ±Infinity anywhere in the
+ * @throws {@link SchemaValidationError} (kind `schema`) for NaN / ±Infinity anywhere in the
  *   value, and for strings with lone surrogates
  *
  * @example

@@ -173,9 +173,9 @@ describe('DanubeClient against the embedded broker (faults and inspection)', () 
   });
 
   it.each([
-    [status.FAILED_PRECONDITION, 'failed_precondition'],
-    [status.INVALID_ARGUMENT, 'invalid_argument'],
-    [status.OUT_OF_RANGE, 'invalid_argument'],
+    [status.FAILED_PRECONDITION, 'config'],
+    [status.INVALID_ARGUMENT, 'oversize'],
+    [status.OUT_OF_RANGE, 'oversize'],
   ] as const)('does not retry %s and names topic and producer', async (code, kind) => {
     await connect();
     const topic = uniqueTopic('default', 'fatal');
@@ -288,7 +288,7 @@ describe('DanubeClient against the embedded broker (faults and inspection)', () 
     }
   });
 
-  it('ends every in-flight call on close, and rejects later calls with kind closed', async () => {
+  it('ends every in-flight call on close, and rejects later calls with kind stopping', async () => {
     await connect();
     const topic = uniqueTopic('default', 'closing');
     const producer = await client.createProducer({ topic, name: 'closing' });
@@ -303,9 +303,9 @@ describe('DanubeClient against the embedded broker (faults and inspection)', () 
       return count;
     })();
     await client.close();
-    await expect(pending).rejects.toMatchObject({ kind: 'closed' });
+    await expect(pending).rejects.toMatchObject({ kind: 'stopping' });
     await expect(iteration).resolves.toBe(0);
-    await expect(producer.send(Buffer.from('late'))).rejects.toMatchObject({ kind: 'closed' });
+    await expect(producer.send(Buffer.from('late'))).rejects.toMatchObject({ kind: 'stopping' });
     broker.faults.clear();
   });
 

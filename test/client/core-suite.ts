@@ -149,32 +149,32 @@ export function defineCoreClientTests(target: CoreSuiteTarget): void {
       await producer.close();
     });
 
-    it('reports a missing namespace by name, without retrying', async () => {
+    it('reports a missing namespace by name as a configuration error, without retrying', async () => {
       const namespace = `missing${randomUUID().slice(0, 6)}`;
       const error = await danubeErrorOf(
         client.createProducer({ topic: `/${namespace}/sensors`, name: 'nobody' }),
       );
-      expect(error.kind).toBe('namespace_not_found');
+      expect(error.kind).toBe('config');
       expect(error.retryable).toBe(false);
       expect(error.message).toContain(`"${namespace}"`);
       expect(error.message).toContain(`/${namespace}/sensors`);
     });
 
-    it('reports an invalid topic name as invalid_argument', async () => {
+    it('reports an invalid topic name as a configuration error', async () => {
       const error = await danubeErrorOf(
         client.createProducer({ topic: `/${ns}/bad name!`, name: 'bad' }),
       );
-      expect(error).toMatchObject({ kind: 'invalid_argument', code: status.INVALID_ARGUMENT });
+      expect(error).toMatchObject({ kind: 'config', code: status.INVALID_ARGUMENT });
       expect(error.retryable).toBe(false);
     });
 
-    it('reports a dispatch strategy mismatch as failed_precondition', async () => {
+    it('reports a dispatch strategy mismatch as a configuration error', async () => {
       const topic = uniqueTopic(ns, 'dispatch');
       const reliable = await client.createProducer({ topic, name: 'r', reliableDispatch: true });
       const error = await danubeErrorOf(
         client.createProducer({ topic, name: 'nr', reliableDispatch: false }),
       );
-      expect(error).toMatchObject({ kind: 'failed_precondition', retryable: false });
+      expect(error).toMatchObject({ kind: 'config', retryable: false });
       expect(error.message).toContain(topic);
       await reliable.close();
     });

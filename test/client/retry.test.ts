@@ -32,10 +32,14 @@ describe('status mapping', () => {
     [status.RESOURCE_EXHAUSTED, 'unavailable', true],
     [status.DEADLINE_EXCEEDED, 'unavailable', true],
     [status.PERMISSION_DENIED, 'rejected', true],
-    [status.INVALID_ARGUMENT, 'invalid_argument', false],
-    [status.OUT_OF_RANGE, 'invalid_argument', false],
-    [status.FAILED_PRECONDITION, 'failed_precondition', false],
+    [status.CANCELLED, 'unavailable', true],
+    [status.INVALID_ARGUMENT, 'oversize', false],
+    [status.OUT_OF_RANGE, 'oversize', false],
+    [status.FAILED_PRECONDITION, 'config', false],
+    [status.ALREADY_EXISTS, 'config', false],
+    [status.UNAUTHENTICATED, 'config', false],
     [status.INTERNAL, 'internal', false],
+    [status.UNKNOWN, 'internal', false],
   ] as const)('SendMessage %s → kind %s, retryable %s', (code, kind, retryable) => {
     const error = errorFromStatus(grpcError(code, 'boom'), send);
     expect(error).toMatchObject({ kind, retryable, code, topic: '/default/t', producer: 'p' });
@@ -43,12 +47,30 @@ describe('status mapping', () => {
     expect(error.message).toContain(status[code]);
   });
 
-  it('maps NOT_FOUND on a send to producer_not_found', () => {
+  it('maps NOT_FOUND to not_found, or to the kind the call gives it', () => {
+    expect(
+      errorFromStatus(grpcError(status.NOT_FOUND, 'no'), { operation: 'GetSchema' }),
+    ).toMatchObject({ kind: 'not_found', retryable: false });
     const error = errorFromStatus(grpcError(status.NOT_FOUND, 'The producer with id 1'), {
       ...send,
-      notFoundKind: 'producer_not_found',
+      notFoundKind: 'unavailable',
     });
-    expect(error.kind).toBe('producer_not_found');
+    expect(error).toMatchObject({ kind: 'unavailable', retryable: true });
+  });
+
+  it('maps INVALID_ARGUMENT outside sends to config (a topic name, a mode)', () => {
+    const error = errorFromStatus(grpcError(status.INVALID_ARGUMENT, 'bad topic'), {
+      operation: 'CreateProducer',
+    });
+    expect(error).toMatchObject({ kind: 'config', retryable: false });
+  });
+
+  it('maps INTERNAL to the kind the call gives it (the registry refusing a schema)', () => {
+    const error = errorFromStatus(grpcError(status.INTERNAL, 'not compatible'), {
+      operation: 'RegisterSchema',
+      internalKind: 'schema',
+    });
+    expect(error).toMatchObject({ kind: 'schema', retryable: false });
   });
 
   it.each([
@@ -62,19 +84,19 @@ describe('status mapping', () => {
     expect(error.message).toContain(details);
   });
 
-  it('does not retry PERMISSION_DENIED outside sends', () => {
+  it('reports PERMISSION_DENIED outside sends as a set-up problem (config), not retried', () => {
     const error = errorFromStatus(grpcError(status.PERMISSION_DENIED, 'no'), {
       operation: 'CreateProducer',
     });
-    expect(error.retryable).toBe(false);
+    expect(error).toMatchObject({ kind: 'config', retryable: false });
   });
 
-  it('reports a missing namespace by name, not retryable', () => {
+  it('reports a missing namespace by name as a configuration error, not retryable', () => {
     const error = errorFromStatus(
       grpcError(status.UNAVAILABLE, 'Unable to find the namespace iot'),
       { operation: 'CreateProducer', topic: '/iot/sensors', producer: 'p' },
     );
-    expect(error).toMatchObject({ kind: 'namespace_not_found', retryable: false });
+    expect(error).toMatchObject({ kind: 'config', retryable: false });
     expect(error.message).toMatch(/namespace "iot" does not exist.*\/iot\/sensors/);
   });
 });
@@ -97,15 +119,17 @@ describe('withRetry', () => {
     expect(op.attempts()).toBe(4);
   });
 
-  it.each([status.INVALID_ARGUMENT, status.OUT_OF_RANGE, status.FAILED_PRECONDITION])(
-    'never retries %s',
-    async (code) => {
-      const error = errorFromStatus(grpcError(code, 'bad'), { operation: 'SendMessage' });
-      const op = failing([error]);
-      await expect(withRetry(op.run, { policy: resolveRetry(FAST) })).rejects.toBe(error);
-      expect(op.attempts()).toBe(1);
-    },
-  );
+  it.each([
+    status.INVALID_ARGUMENT,
+    status.OUT_OF_RANGE,
+    status.FAILED_PRECONDITION,
+    status.INTERNAL,
+  ])('never retries %s', async (code) => {
+    const error = errorFromStatus(grpcError(code, 'bad'), { operation: 'SendMessage' });
+    const op = failing([error]);
+    await expect(withRetry(op.run, { policy: resolveRetry(FAST) })).rejects.toBe(error);
+    expect(op.attempts()).toBe(1);
+  });
 
   it('makes a single attempt when switched off', async () => {
     const op = failing([unavailable()]);
@@ -117,7 +141,7 @@ describe('withRetry', () => {
 
   it('stops waiting when the signal aborts', async () => {
     const controller = new AbortController();
-    const reason = new DanubeError('closed', { kind: 'closed' });
+    const reason = new DanubeError('closed', { kind: 'stopping' });
     const op = failing([unavailable(), unavailable(), unavailable()]);
     const run = withRetry(op.run, {
       policy: resolveRetry({ retries: 5, minTimeoutMs: 60_000, randomize: false }),

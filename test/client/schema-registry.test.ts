@@ -98,7 +98,7 @@ describe('SchemaRegistryClient against the embedded broker', () => {
     const minimum = await danubeErrorOf(client.schemas.resolve('orders', { minimum: 3 }));
     expect(minimum.message).toMatch(/"orders" has no version >= 3 \(latest is 2\)/);
     const missing = await danubeErrorOf(client.schemas.resolve('nope', 'latest'));
-    expect(missing.kind).toBe('schema');
+    expect(missing.kind).toBe('not_found');
     expect(missing.message).toContain('nope');
   });
 

@@ -63,14 +63,14 @@ describe('DanubeClient.connect option checks', () => {
     await client.close();
   });
 
-  it('rejects every call after close with kind closed', async () => {
+  it('rejects every call after close with kind stopping', async () => {
     const client = await DanubeClient.connect({ serviceUrl: 'http://127.0.0.1:1' });
     await client.close();
     await expect(client.createProducer({ topic: '/default/t', name: 'p' })).rejects.toMatchObject({
-      kind: 'closed',
+      kind: 'stopping',
     });
-    await expect(client.lookupTopic('/default/t')).rejects.toMatchObject({ kind: 'closed' });
-    await expect(client.topicPartitions('/default/t')).rejects.toMatchObject({ kind: 'closed' });
-    await expect(client.schemas.getLatest('s')).rejects.toMatchObject({ kind: 'closed' });
+    await expect(client.lookupTopic('/default/t')).rejects.toMatchObject({ kind: 'stopping' });
+    await expect(client.topicPartitions('/default/t')).rejects.toMatchObject({ kind: 'stopping' });
+    await expect(client.schemas.getLatest('s')).rejects.toMatchObject({ kind: 'stopping' });
   });
 });

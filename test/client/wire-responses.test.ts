@@ -73,7 +73,7 @@ describe('DanubeClient reading gRPC responses off the wire (scripted HTTP/2 serv
       stream.end();
     });
     const error = await danubeErrorOf(producer.send(Buffer.from('x')));
-    expect(error).toMatchObject({ kind: 'failed_precondition', retryable: false });
+    expect(error).toMatchObject({ kind: 'config', retryable: false });
     expect(error.message).toContain('FAILED_PRECONDITION: strategy mismatch');
   });
 

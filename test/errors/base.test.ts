@@ -26,7 +26,7 @@ describe('DanubeConnectError', () => {
 
   it('is retryable exactly for the temporary kinds', () => {
     const retryable = ERROR_KINDS.filter((kind) => new DanubeConnectError(kind, 'x').retryable);
-    expect(retryable).toEqual(['retryable', 'unavailable', 'timeout', 'rejected']);
+    expect(retryable).toEqual(['retryable', 'unavailable', 'rejected']);
   });
 });
 

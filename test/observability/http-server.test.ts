@@ -137,7 +137,7 @@ describe('startHttpServer', () => {
       phase: 'starting',
       lastError: {
         message: 'Error: request to https://u:[REDACTED]@api failed',
-        errorType: 'fatal',
+        errorType: 'internal',
       },
     });
   });

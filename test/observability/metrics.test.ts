@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR_TYPES, RuntimeMetrics } from '../../src/observability/index.js';
+import { ERROR_KINDS } from '../../src/errors.js';
+import { RuntimeMetrics } from '../../src/observability/index.js';
 import { parsePrometheusText, sampleValue } from './prom-text.js';
 
 const TOPICS = ['/default/orders', '/iot/sensors'];
@@ -100,19 +101,19 @@ describe('RuntimeMetrics', () => {
     expect(v('danube_connector_inflight', { topic: '/iot/sensors' })).toBe(2);
   });
 
-  it('keeps error_type within the documented set, unknown values counted as fatal', async () => {
+  it('labels failures with every error kind, starting at zero', async () => {
     const metrics = new RuntimeMetrics({ connector: 'c', defaultMetrics: false });
     metrics.registerTopics(['/default/t']);
     metrics.recordFailed('/default/t', 'oversize');
-    metrics.recordFailed('/default/t', 'connection reset by peer at 10.0.0.3');
-    metrics.recordFailed('/default/t', 'fatal');
+    metrics.recordFailed('/default/t', 'internal');
+    metrics.recordFailed('/default/t', 'internal');
     const samples =
       (await scrape(metrics)).get('danube_connector_records_failed_total')?.samples ?? [];
-    expect(new Set(samples.map((s) => s.labels.error_type))).toEqual(new Set(ERROR_TYPES));
+    expect(new Set(samples.map((s) => s.labels.error_type))).toEqual(new Set(ERROR_KINDS));
     const byType = Object.fromEntries(
       samples.map((s): [string, number] => [s.labels.error_type ?? '', s.value]),
     );
-    expect(byType).toMatchObject({ oversize: 1, fatal: 2, retryable: 0, schema: 0 });
+    expect(byType).toMatchObject({ oversize: 1, internal: 2, retryable: 0, schema: 0 });
   });
 
   it('exports numeric committed offsets as a gauge and counts every commit', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DanubeConnectError } from '../../src/errors.js';
 import { RuntimeMetrics, RuntimeState } from '../../src/observability/index.js';
 import { parsePrometheusText, sampleValue } from './prom-text.js';
 
@@ -42,11 +43,11 @@ describe('RuntimeState', () => {
     state.recordPublished('/default/orders', 0.01);
     state.recordPublished('/default/orders', 0.01);
     state.recordRetry('/default/orders');
+    state.recordFailed('/iot/sensors', new DanubeConnectError('timeout', 'late'));
     const type = state.recordFailed(
       '/default/orders',
-      Object.assign(new Error('denied for hunter2'), { kind: 'rejected' }),
+      new DanubeConnectError('rejected', 'denied for hunter2'),
     );
-    state.recordFailed('/iot/sensors', 'timeout');
     state.recordDeadLettered('/default/orders');
     state.recordSkipped('/iot/sensors');
     state.setInflight('/iot/sensors', 1);
@@ -54,7 +55,7 @@ describe('RuntimeState', () => {
     state.setCommitted('rows', 120n);
     now += 5000;
 
-    expect(type).toBe('broker_rejected');
+    expect(type).toBe('rejected');
     const snapshot = state.snapshot();
     expect(snapshot).toMatchObject({
       connector: 'c',
@@ -66,8 +67,8 @@ describe('RuntimeState', () => {
       committedOffsets: { rows: '120' },
       totals: { received: 4, published: 2, failed: 2, retries: 1, deadLettered: 1, skipped: 1 },
       lastError: {
-        message: 'Error: denied for [REDACTED]',
-        errorType: 'broker_rejected',
+        message: 'DanubeConnectError: denied for [REDACTED]',
+        errorType: 'rejected',
         topic: '/default/orders',
         at: '2025-01-01T00:00:00.000Z',
       },

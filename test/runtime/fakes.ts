@@ -83,7 +83,7 @@ export class FakeProducer implements PublishProducer {
       const onAbort = (): void => {
         const i = this.board.pending.findIndex((p) => p.resolve === done);
         if (i >= 0) this.board.pending.splice(i, 1);
-        reject(new DanubeError('cancelled', { kind: 'closed', retryable: false }));
+        reject(new DanubeError('cancelled', { kind: 'aborted' }));
       };
       const done = (): void => {
         options.signal?.removeEventListener('abort', onAbort);
@@ -114,16 +114,14 @@ export function unavailable(): DanubeError {
   return new DanubeError('SendMessage failed: UNAVAILABLE', {
     kind: 'unavailable',
     code: GrpcStatus.UNAVAILABLE,
-    retryable: true,
   });
 }
 
 /** A broker error the runtime does not retry. */
 export function invalidArgument(): DanubeError {
   return new DanubeError('SendMessage failed: INVALID_ARGUMENT: message too large', {
-    kind: 'invalid_argument',
+    kind: 'oversize',
     code: GrpcStatus.INVALID_ARGUMENT,
-    retryable: false,
   });
 }
 

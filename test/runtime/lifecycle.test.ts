@@ -230,7 +230,7 @@ describe('SourceRuntime fatal paths', () => {
     await broker().goDown();
     const receipts = await sender.sendBatch([env(1), env(2)]);
     const error = await run.done.catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ConnectorError);
+    expect(error).toMatchObject({ kind: 'fatal', keyPath: 'processing.failure_policy' });
     expect((error as Error).message).toMatch(
       /could not be published: publish to \/default\/t not confirmed within retry\.publish_timeout_ms = 400 ms/,
     );

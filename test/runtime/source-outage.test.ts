@@ -4,11 +4,9 @@ import { ConnectorError } from '../../src/connector/errors.js';
 import { RuntimeMetrics } from '../../src/observability/metrics.js';
 import { RuntimeState } from '../../src/observability/state.js';
 import { ManualClock } from '../../src/runtime/clock.js';
-import {
-  OUTAGE_LOG_INTERVAL_MS,
-  SourceOutage,
-  isRetryableSourceError,
-} from '../../src/runtime/source-outage.js';
+import { DanubeConnectError } from '../../src/errors.js';
+import { isRetryableConnectorFailure } from '../../src/runtime/errors.js';
+import { OUTAGE_LOG_INTERVAL_MS, SourceOutage } from '../../src/runtime/source-outage.js';
 import { LogCapture } from '../observability/log-capture.js';
 
 function setup(timeoutMs?: number) {
@@ -30,13 +28,19 @@ function setup(timeoutMs?: number) {
 }
 
 describe('SourceOutage', () => {
-  it('retries every error that is not a fatal, config or invalid_data ConnectorError', () => {
-    expect(isRetryableSourceError(ConnectorError.retryable('x'))).toBe(true);
-    expect(isRetryableSourceError(new Error('ECONNRESET'))).toBe(true);
-    expect(isRetryableSourceError('a string')).toBe(true);
-    expect(isRetryableSourceError(ConnectorError.fatal('x'))).toBe(false);
-    expect(isRetryableSourceError(ConnectorError.config('x'))).toBe(false);
-    expect(isRetryableSourceError(ConnectorError.invalidData('x'))).toBe(false);
+  it('retries errors of a retryable kind and errors that are not ours', () => {
+    expect(isRetryableConnectorFailure(ConnectorError.retryable('x'))).toBe(true);
+    expect(isRetryableConnectorFailure(new Error('ECONNRESET'))).toBe(true);
+    expect(isRetryableConnectorFailure('a string')).toBe(true);
+    expect(isRetryableConnectorFailure(ConnectorError.fatal('x'))).toBe(false);
+    expect(isRetryableConnectorFailure(ConnectorError.config('x'))).toBe(false);
+    expect(isRetryableConnectorFailure(ConnectorError.invalidData('x'))).toBe(false);
+    expect(isRetryableConnectorFailure(new DanubeConnectError('unavailable', 'x'))).toBe(true);
+    expect(isRetryableConnectorFailure(new DanubeConnectError('usage', 'x'))).toBe(false);
+    // A kind on an error that is not ours is not read.
+    expect(isRetryableConnectorFailure(Object.assign(new Error('x'), { kind: 'fatal' }))).toBe(
+      true,
+    );
   });
 
   it('warns at the first failure, then at most once a minute, and tells the recovery', async () => {
@@ -93,7 +97,7 @@ describe('SourceOutage', () => {
     expect(s.state.snapshot().sourceFailures).toBe(2);
   });
 
-  it('throws a fatal error naming the key once the time budget is spent', async () => {
+  it('throws a timeout naming the key once the time budget is spent', async () => {
     const s = setup(10_000);
     expect(s.outage.failed(new Error('down'))).toBe(1_000);
     await s.at(9_000);
@@ -106,9 +110,9 @@ describe('SourceOutage', () => {
     } catch (error) {
       thrown = error;
     }
-    expect(thrown).toBeInstanceOf(ConnectorError);
     expect(thrown).toMatchObject({
-      kind: 'fatal',
+      kind: 'timeout',
+      keyPath: 'retry.source_retry_timeout_ms',
       message:
         'poll() kept failing for 10000 ms (3 attempts), longer than retry.source_retry_timeout_ms = 10000: still down',
     });

@@ -135,7 +135,7 @@ describe('SourceRuntime when the source goes away', () => {
     expect(polls).toBe(5);
   });
 
-  it('with retry.source_retry_timeout_ms, a longer outage becomes a fatal error naming the key', async () => {
+  it('with retry.source_retry_timeout_ms, a longer outage becomes a timeout naming the key', async () => {
     const source = new ListSource({
       topics: [topic('/default/t')],
       batches: [],
@@ -144,7 +144,7 @@ describe('SourceRuntime when the source goes away', () => {
     const { clock, run } = runOnManualClock(source, { source_retry_timeout_ms: 15_000 });
     await ride(clock, 20_000, 1_000, () => Promise.resolve());
     await expect(run.done).rejects.toMatchObject({
-      kind: 'fatal',
+      kind: 'timeout',
       message: expect.stringMatching(
         /^poll\(\) kept failing for 15000 ms \(\d+ attempts\), longer than retry.source_retry_timeout_ms = 15000: ECONNREFUSED 10.0.0.7:5432$/,
       ) as unknown,

@@ -17,7 +17,7 @@ const json = (value: JsonValue): RecordPayload => ({ kind: 'json', value });
 function invalidData(fn: () => unknown): SchemaValidationError {
   const err = thrown(fn);
   expect(err).toBeInstanceOf(SchemaValidationError);
-  expect((err as SchemaValidationError).kind).toBe('invalid_data');
+  expect((err as SchemaValidationError).kind).toBe('schema');
   return err as SchemaValidationError;
 }
 

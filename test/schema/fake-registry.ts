@@ -1,8 +1,11 @@
+import { DanubeConnectError } from '../../src/errors.js';
 import type { RegistrySchemaInfo, SchemaRegistryApi } from '../../src/schema/index.js';
 
-/** Error shaped like the client's DanubeError for a missing subject (gRPC NOT_FOUND = 5). */
-class NotFound extends Error {
-  readonly code = 5;
+/** What the client's registry rejects with for a missing subject. */
+class NotFound extends DanubeConnectError {
+  constructor(message: string) {
+    super('not_found', message);
+  }
 }
 
 /**

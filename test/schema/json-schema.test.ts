@@ -34,7 +34,7 @@ describe('json_schema codec (draft-07)', () => {
   it('names topic, subject, version and the failing path', () => {
     const err = invalidData(() => codec.encode(json({ device: 'd1', temperature: 'hot' })));
     expect(err.message).toBe('/iot/sensors (subject sensor-v1 v2): $.temperature: must be number');
-    expect(err.kind).toBe('invalid_data');
+    expect(err.kind).toBe('schema');
     expect(err.path).toBe('$.temperature');
     expect(err.topic).toBe('/iot/sensors');
     expect(err.subject).toBe('sensor-v1');

@@ -1,16 +1,11 @@
-import { status } from '@grpc/grpc-js';
 import { readFile } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
-import {
-  DanubeClient,
-  DanubeError,
-  type ReceivedMessage,
-  type SchemaInfo,
-} from '../../client/index.js';
+import { DanubeClient, type ReceivedMessage, type SchemaInfo } from '../../client/index.js';
+import { isDanubeConnectError } from '../../errors.js';
 import { decodePayload } from '../../schema/decode.js';
 import type { SchemaTypeName } from '../../schema/types.js';
 import {
-  UsageError,
+  usageError,
   flag,
   integerOption,
   parseCommandArgs,
@@ -81,7 +76,7 @@ export const consumeCommand: Command = {
       0,
     );
     const topic = stringOption(args, 'topic');
-    if (topic === undefined) throw new UsageError('missing --topic');
+    if (topic === undefined) throw usageError('missing --topic');
     const type = subscriptionType(args);
     const count = integerOption(args, 'count', 0, { min: 1, max: Number.MAX_SAFE_INTEGER });
     const subscription = stringOption(args, 'subscription') ?? 'danube-connect-consume';
@@ -126,7 +121,7 @@ function subscriptionType(args: ParsedArgs): SubscriptionType {
   const text = stringOption(args, 'type') ?? 'Shared';
   const match = SUBSCRIPTION_TYPES.find((t) => t.toLowerCase() === text.toLowerCase());
   if (match === undefined) {
-    throw new UsageError(`--type must be one of ${SUBSCRIPTION_TYPES.join(', ')}, got "${text}"`);
+    throw usageError(`--type must be one of ${SUBSCRIPTION_TYPES.join(', ')}, got "${text}"`);
   }
   return match;
 }
@@ -141,7 +136,7 @@ async function subscribeWhenTopicExists(
     try {
       return await client.subscribe(options);
     } catch (error) {
-      if (!(error instanceof DanubeError) || error.code !== status.NOT_FOUND) throw error;
+      if (!isDanubeConnectError(error, 'not_found')) throw error;
       if (!told) println(io.stderr, `topic ${options.topic} does not exist yet: waiting for it`);
       told = true;
       try {

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { ConfigError, formatProblem, loadConfig } from '../../config/index.js';
 import type { ConnectorConfig } from '../../config/types.js';
-import { isConnectorError } from '../../connector/errors.js';
 import { describeHolder } from '../../runtime/offsets/lock-holder.js';
 import { configuredOffsetStore } from '../../runtime/offsets/open-store.js';
 import type { ResettableOffsetStore } from '../../runtime/offsets/offset-store.js';
@@ -12,10 +11,11 @@ import {
   type StoredOffset,
   type StoredOffsetType,
 } from '../../runtime/offsets/stored-offset.js';
-import { UsageError, flag, parseCommandArgs, stringOption } from '../args.js';
+import { flag, parseCommandArgs, stringOption, usageError } from '../args.js';
 import type { Command } from '../command.js';
-import { EXIT, type ExitCode } from '../exit-codes.js';
+import { EXIT, exitCodeOf, type ExitCode } from '../exit-codes.js';
 import { println, type CliIo } from '../io.js';
+import { isDanubeConnectError } from '../../errors.js';
 
 const HELP = `Usage: danube-connect offsets show [--config <file>] [--json]
        danube-connect offsets reset [--partition <name> [--to <value> [--type <type>]]] [--config <file>]
@@ -71,19 +71,19 @@ export const offsetsCommand: Command = {
     );
     const action = args.positionals[0];
     if (action !== 'show' && action !== 'reset')
-      throw new UsageError(
+      throw usageError(
         action === undefined ? 'missing show or reset' : `unknown action "${action}"`,
       );
     const partition = stringOption(args, 'partition');
     const to = stringOption(args, 'to');
     const type = stringOption(args, 'type');
     if (action === 'show' && (partition ?? to ?? type) !== undefined)
-      throw new UsageError('--partition, --to and --type go with reset');
-    if (action === 'reset' && flag(args, 'json')) throw new UsageError('--json goes with show');
-    if (to !== undefined && partition === undefined) throw new UsageError('--to needs --partition');
-    if (type !== undefined && to === undefined) throw new UsageError('--type needs --to');
+      throw usageError('--partition, --to and --type go with reset');
+    if (action === 'reset' && flag(args, 'json')) throw usageError('--json goes with show');
+    if (to !== undefined && partition === undefined) throw usageError('--to needs --partition');
+    if (type !== undefined && to === undefined) throw usageError('--type needs --to');
     if (type !== undefined && !TYPES.includes(type as StoredOffsetType))
-      throw new UsageError(`--type must be one of ${TYPES.join(', ')}, got "${type}"`);
+      throw usageError(`--type must be one of ${TYPES.join(', ')}, got "${type}"`);
 
     const core = await loadCore(stringOption(args, 'config'), io);
     if (core === undefined) return EXIT.USAGE;
@@ -115,7 +115,7 @@ export const offsetsCommand: Command = {
       }
       return await reset(io, store, scope, stored, { partition, to, type });
     } catch (error) {
-      if (error instanceof UsageError) throw error;
+      if (isDanubeConnectError(error, 'usage')) throw error;
       return failed(io, error, `the offsets of ${scope}: `);
     } finally {
       await store.close().catch(() => undefined);
@@ -187,7 +187,7 @@ async function reset(
   }
   const type = (options.type as StoredOffsetType | undefined) ?? current?.type;
   if (type === undefined) {
-    throw new UsageError(
+    throw usageError(
       `partition "${partition}" has no offset in ${scope}: say the type of --to with --type bigint, number or string`,
     );
   }
@@ -195,7 +195,7 @@ async function reset(
   try {
     next = toStoredOffset(Offset.of(partition, parseOffsetValue(type, to)));
   } catch (error) {
-    throw new UsageError(
+    throw usageError(
       `--to ${to}: ${error instanceof Error ? error.message : String(error)} (type ${type})`,
     );
   }
@@ -212,5 +212,5 @@ async function reset(
 function failed(io: CliIo, error: unknown, context = ''): ExitCode {
   const message = error instanceof Error ? error.message : String(error);
   println(io.stderr, `danube-connect offsets: ${context}${message}`);
-  return isConnectorError(error, 'config') ? EXIT.USAGE : EXIT.FAILURE;
+  return exitCodeOf(error);
 }

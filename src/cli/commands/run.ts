@@ -1,11 +1,12 @@
 import { ConfigError, formatProblem, loadConfig } from '../../config/index.js';
 import { moduleSecrets } from '../../connector/define-connector.js';
+import { isDanubeConnectError, type ErrorKind } from '../../errors.js';
 import { redactSecrets } from '../../redact.js';
 import { SourceRuntime } from '../../runtime/source-runtime.js';
-import { UsageError, parseCommandArgs, stringOption } from '../args.js';
+import { usageError, parseCommandArgs, stringOption } from '../args.js';
 import type { Command } from '../command.js';
 import { loadConnectorModule } from '../connector-module.js';
-import { EXIT } from '../exit-codes.js';
+import { EXIT, exitCodeOf } from '../exit-codes.js';
 import { println } from '../io.js';
 
 const HELP = `Usage: danube-connect run <module> [--config <file>]
@@ -43,6 +44,12 @@ Exit codes:
        file, credentials the broker rejects)
   130  forced out by a second SIGINT (143 for SIGTERM)`;
 
+/** How `run` names the kinds that exit with 2 (see `exitCodeOf`). */
+const SETUP_ERRORS: Partial<Record<ErrorKind, string>> = {
+  config: 'configuration error',
+  usage: 'usage error',
+};
+
 /** `danube-connect run`: runs a connector module until stopped. */
 export const runCommand: Command = {
   name: 'run',
@@ -50,7 +57,7 @@ export const runCommand: Command = {
   async run(argv, io) {
     const args = parseCommandArgs(argv, { config: { type: 'string', short: 'c' } }, 1);
     const specifier = args.positionals[0];
-    if (specifier === undefined) throw new UsageError('missing the connector <module>');
+    if (specifier === undefined) throw usageError('missing the connector <module>');
     const module = await loadConnectorModule(specifier, io.cwd);
 
     let config: Awaited<ReturnType<typeof loadConfig<typeof module.settings>>>;
@@ -87,13 +94,10 @@ export const runCommand: Command = {
         secrets,
       );
       // Set-up mistakes found only at start-up (token without TLS, unreadable TLS file,
-      // rejected credentials, a polling connector without poll) are configuration errors.
-      if ((error as { kind?: unknown } | null)?.kind === 'config') {
-        println(io.stderr, `danube-connect run: configuration error: ${message}`);
-        return EXIT.USAGE;
-      }
-      println(io.stderr, `danube-connect run: stopped on a fatal error: ${message}`);
-      return EXIT.FAILURE;
+      // rejected credentials, a polling connector without poll) are of kind `config`.
+      const what = (isDanubeConnectError(error) && SETUP_ERRORS[error.kind]) || 'fatal error';
+      println(io.stderr, `danube-connect run: stopped on a ${what}: ${message}`);
+      return exitCodeOf(error);
     }
   },
 };

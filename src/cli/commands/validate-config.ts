@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ConfigError, formatProblem, loadConfig } from '../../config/index.js';
-import { UsageError, flag, parseCommandArgs, stringOption } from '../args.js';
+import { usageError, flag, parseCommandArgs, stringOption } from '../args.js';
 import type { Command } from '../command.js';
 import { loadConnectorModule } from '../connector-module.js';
 import { EXIT } from '../exit-codes.js';
@@ -40,7 +40,7 @@ export const validateConfigCommand: Command = {
     );
     const file = args.positionals[0];
     if (file === undefined) {
-      throw new UsageError('missing the configuration <file>');
+      throw usageError('missing the configuration <file>');
     }
     const specifier = stringOption(args, 'module');
     // Without a module, the connector's root keys are accepted unchecked (not "unknown").

@@ -13,6 +13,7 @@ import {
   type HolderRecord,
 } from './lock-holder.js';
 import { writeFileDurably } from './atomic-file.js';
+import { DanubeConnectError } from '../../errors.js';
 
 /** Options of {@link FileLock}. */
 export interface FileLockOptions {
@@ -94,7 +95,8 @@ export class FileLock {
   async verify(): Promise<void> {
     if (this.#lost !== undefined) throw this.#lost;
     const record = this.#record;
-    if (record === undefined) throw new Error(`${this.#options.file}: the lock is not taken`);
+    if (record === undefined)
+      throw new DanubeConnectError('internal', `${this.#options.file}: the lock is not taken`);
     const view = await this.#read(this.#options.file);
     if (view?.record?.token === record.token) return;
     this.#lost = new OffsetLockError(

@@ -6,6 +6,7 @@ import { FileLock } from './file-lock.js';
 import type { LeaseWait } from './lease.js';
 import type { OffsetScope, ResettableOffsetStore } from './offset-store.js';
 import { parseStoredOffset, type StoredOffset } from './stored-offset.js';
+import { DanubeConnectError, errorMessage } from '../../errors.js';
 
 /** Options of {@link FileOffsetStore}. */
 export interface FileOffsetStoreOptions extends OffsetScope {
@@ -138,22 +139,29 @@ function parseOffsetsFile(text: string, file: string): StoredOffset[] {
   try {
     document = JSON.parse(text);
   } catch (error) {
-    throw new Error(
-      `offsets file ${file} is not valid JSON (${error instanceof Error ? error.message : String(error)}); saves replace it atomically, so it was changed by something else`,
-      { cause: error },
+    throw new DanubeConnectError(
+      'fatal',
+      `offsets file ${file} is not valid JSON (${errorMessage(error)}); saves replace it atomically, so it was changed by something else`,
+      { cause: error, file },
     );
   }
   const { format, offsets } = (document ?? {}) as Partial<OffsetsFile>;
   if (format !== FORMAT || !Array.isArray(offsets)) {
-    throw new Error(
+    throw new DanubeConnectError(
+      'fatal',
       `offsets file ${file}: expected { "format": ${FORMAT}, "offsets": [...] }, written by this version of danube-connect-core`,
+      { file },
     );
   }
   const seen = new Set<string>();
   return offsets.map((raw: unknown, index) => {
     const stored = parseStoredOffset(raw, `offsets file ${file}: offsets[${index}]`);
     if (seen.has(stored.partition))
-      throw new Error(`offsets file ${file}: partition "${stored.partition}" appears twice`);
+      throw new DanubeConnectError(
+        'fatal',
+        `offsets file ${file}: partition "${stored.partition}" appears twice`,
+        { file },
+      );
     seen.add(stored.partition);
     return stored;
   });

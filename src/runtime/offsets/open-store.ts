@@ -1,11 +1,11 @@
 import path from 'node:path';
 import type { ConnectorConfig } from '../../config/types.js';
-import { ConnectorError } from '../../connector/errors.js';
 import type { Clock } from '../clock.js';
 import { FileOffsetStore } from './file-store.js';
 import type { LeaseWait } from './lease.js';
 import type { ResettableOffsetStore } from './offset-store.js';
 import { PostgresOffsetStore } from './postgres-store.js';
+import { DanubeConnectError } from '../../errors.js';
 
 /** Options of {@link configuredOffsetStore}. */
 export interface ConfiguredStoreOptions {
@@ -50,6 +50,8 @@ export function configuredOffsetStore(
 /** The loader refuses a missing key already; a config built by hand gets the same message. */
 function required(value: string | undefined, key: string, store: string): string {
   if (value === undefined || value === '')
-    throw ConnectorError.config(`offsets.${key}: required when store = "${store}"`);
+    throw new DanubeConnectError('config', `offsets.${key}: required when store = "${store}"`, {
+      keyPath: `offsets.${key}`,
+    });
   return value;
 }

@@ -1,5 +1,4 @@
 import type { Pool, PoolClient } from 'pg';
-import { ConnectorError } from '../../connector/errors.js';
 import { realClock, type Clock, type TimerHandle } from '../clock.js';
 import { OffsetLockError } from './errors.js';
 import { acquireLease, type LeaseOutcome, type LeaseWait } from './lease.js';
@@ -14,6 +13,7 @@ import {
 } from './lock-holder.js';
 import type { OffsetScope, ResettableOffsetStore } from './offset-store.js';
 import { parseStoredOffset, type StoredOffset } from './stored-offset.js';
+import { DanubeConnectError } from '../../errors.js';
 
 /** Options of {@link PostgresOffsetStore}. */
 export interface PostgresOffsetStoreOptions extends OffsetScope {
@@ -50,9 +50,10 @@ async function loadPg(): Promise<typeof import('pg').default> {
   try {
     return (await import('pg')).default;
   } catch (error) {
-    throw ConnectorError.config(
+    throw new DanubeConnectError(
+      'config',
       'offsets.store = "postgres" needs the pg package, an optional peer dependency of danube-connect-core: npm install pg',
-      { cause: error },
+      { cause: error, keyPath: 'offsets.store' },
     );
   }
 }
@@ -282,7 +283,8 @@ export class PostgresOffsetStore implements ResettableOffsetStore {
   /** Runs `work` in a transaction that first renews (and so checks) this holder's lease. */
   async #fencedTransaction(work: (client: PoolClient) => Promise<void>): Promise<void> {
     const record = this.#record;
-    if (record === undefined) throw new Error(`${this.#what}: the lock is not taken`);
+    if (record === undefined)
+      throw new DanubeConnectError('internal', `${this.#what}: the lock is not taken`);
     const pool = await this.#connect();
     const client = await pool.connect();
     let failed = false;

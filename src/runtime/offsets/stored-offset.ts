@@ -1,4 +1,5 @@
 import { Offset, type OffsetValue } from '../../connector/offset.js';
+import { DanubeConnectError, errorMessage } from '../../errors.js';
 
 /** The type an offset value had when it was saved; it comes back as the same type. */
 export type StoredOffsetType = 'bigint' | 'number' | 'string';
@@ -45,18 +46,19 @@ export function toStoredOffset(offset: Offset): StoredOffset {
 }
 
 /**
- * Reads `text` as an offset value of `type`; throws a `TypeError` saying what was expected.
+ * Reads `text` as an offset value of `type`; throws (kind `usage`) saying what was expected.
  * (`danube-connect offsets reset --to` reads its argument with it.)
  */
 export function parseOffsetValue(type: StoredOffsetType, text: string): OffsetValue {
   switch (type) {
     case 'bigint':
-      if (!BIGINT_TEXT.test(text)) throw new TypeError(`expected an integer, got "${text}"`);
+      if (!BIGINT_TEXT.test(text))
+        throw new DanubeConnectError('usage', `expected an integer, got "${text}"`);
       return BigInt(text);
     case 'number': {
       const value = Number(text);
       if (!NUMBER_TEXT.test(text) || !Number.isFinite(value))
-        throw new TypeError(`expected a finite number, got "${text}"`);
+        throw new DanubeConnectError('usage', `expected a finite number, got "${text}"`);
       return value;
     }
     case 'string':
@@ -72,8 +74,9 @@ export function fromStoredOffset(stored: StoredOffset, source: string): Offset {
       ? Offset.of(stored.partition, value)
       : Offset.withMetadata(stored.partition, value, stored.metadata);
   } catch (error) {
-    throw new TypeError(
-      `${source}: offset of partition "${stored.partition}" (${stored.type}): ${error instanceof Error ? error.message : String(error)}`,
+    throw new DanubeConnectError(
+      'fatal',
+      `${source}: offset of partition "${stored.partition}" (${stored.type}): ${errorMessage(error)}`,
       { cause: error },
     );
   }
@@ -85,18 +88,19 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 /**
  * Checks data read from a store (a file, a row) and returns it as a {@link StoredOffset};
- * throws a `TypeError` naming `where` and what is wrong.
+ * throws (kind `fatal`: the stored offsets cannot be trusted) naming `where` and what is wrong.
  */
 export function parseStoredOffset(raw: unknown, where: string): StoredOffset {
-  if (!isPlainObject(raw)) throw new TypeError(`${where}: expected an object`);
+  if (!isPlainObject(raw)) throw new DanubeConnectError('fatal', `${where}: expected an object`);
   const { partition, type, value, metadata } = raw;
   if (typeof partition !== 'string' || partition === '')
-    throw new TypeError(`${where}: "partition" must be a non-empty string`);
+    throw new DanubeConnectError('fatal', `${where}: "partition" must be a non-empty string`);
   if (typeof type !== 'string' || !TYPES.includes(type as StoredOffsetType))
-    throw new TypeError(`${where}: "type" must be one of ${TYPES.join(', ')}`);
-  if (typeof value !== 'string') throw new TypeError(`${where}: "value" must be a string`);
+    throw new DanubeConnectError('fatal', `${where}: "type" must be one of ${TYPES.join(', ')}`);
+  if (typeof value !== 'string')
+    throw new DanubeConnectError('fatal', `${where}: "value" must be a string`);
   if (metadata !== undefined && metadata !== null && typeof metadata !== 'string')
-    throw new TypeError(`${where}: "metadata" must be a string`);
+    throw new DanubeConnectError('fatal', `${where}: "metadata" must be a string`);
   const stored: StoredOffset = {
     partition,
     type: type as StoredOffsetType,

@@ -8,6 +8,7 @@ import type {
   ToParent,
 } from './process-protocol.js';
 import type { BrokerMethod, BrokerStats } from './types.js';
+import { DanubeConnectError } from '../../errors.js';
 
 const READY_TIMEOUT_MS = 60_000;
 const CLOSE_TIMEOUT_MS = 10_000;
@@ -52,12 +53,13 @@ class ChildBroker implements BrokerProcess {
       if (message.type !== 'answer') return;
       const pending = this.waiting.get(message.id);
       this.waiting.delete(message.id);
-      if (message.error !== undefined) pending?.reject(new Error(message.error));
+      if (message.error !== undefined)
+        pending?.reject(new DanubeConnectError('internal', message.error));
       else pending?.resolve(message.result);
     });
     child.once('exit', () => {
       for (const pending of this.waiting.values()) {
-        pending.reject(new Error('the broker process exited'));
+        pending.reject(new DanubeConnectError('unavailable', 'the broker process exited'));
       }
       this.waiting.clear();
     });
@@ -96,7 +98,8 @@ class ChildBroker implements BrokerProcess {
   }
 
   private query<Q extends BrokerQuery>(query: Q): Promise<BrokerQueryResults[Q['op']]> {
-    if (!this.child.connected) return Promise.reject(new Error('the broker process is gone'));
+    if (!this.child.connected)
+      return Promise.reject(new DanubeConnectError('unavailable', 'the broker process is gone'));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, {
@@ -131,10 +134,20 @@ export function startBrokerProcess(options: BrokerProcessOptions = {}): Promise<
   });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
-      fail(new Error(`the broker process did not start within ${READY_TIMEOUT_MS} ms`));
+      fail(
+        new DanubeConnectError(
+          'timeout',
+          `the broker process did not start within ${READY_TIMEOUT_MS} ms`,
+        ),
+      );
     }, READY_TIMEOUT_MS);
     const onExit = (code: number | null): void => {
-      fail(new Error(`the broker process exited before it was ready (code ${code})`));
+      fail(
+        new DanubeConnectError(
+          'unavailable',
+          `the broker process exited before it was ready (code ${code})`,
+        ),
+      );
     };
     const onError = (error: Error): void => fail(error);
     const onMessage = (raw: unknown): void => {
@@ -143,7 +156,12 @@ export function startBrokerProcess(options: BrokerProcessOptions = {}): Promise<
         cleanup();
         resolve(new ChildBroker(child, message.url, message.port));
       } else if (message.type === 'failed') {
-        fail(new Error(`the broker process failed to start: ${message.message}`));
+        fail(
+          new DanubeConnectError(
+            'unavailable',
+            `the broker process failed to start: ${message.message}`,
+          ),
+        );
       }
     };
     function cleanup(): void {

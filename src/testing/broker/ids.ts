@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { DanubeConnectError } from '../../errors.js';
 
 /** Produces u64 ids (producer, consumer, schema). */
 export type IdGenerator = () => bigint;
@@ -18,10 +19,11 @@ export function uniqueIds(generate: IdGenerator, taken: (id: string) => boolean)
   return () => {
     for (let attempt = 0; attempt < 1000; attempt++) {
       const id = generate();
-      if (id < 0n || id > U64_MAX) throw new RangeError(`id generator returned ${id}, not a u64`);
+      if (id < 0n || id > U64_MAX)
+        throw new DanubeConnectError('usage', `id generator returned ${id}, not a u64`);
       const text = id.toString();
       if (!taken(text)) return text;
     }
-    throw new Error('id generator keeps returning ids already in use');
+    throw new DanubeConnectError('usage', 'id generator keeps returning ids already in use');
   };
 }

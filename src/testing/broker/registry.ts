@@ -4,6 +4,7 @@ import {
   type CompatibilityResult,
 } from './compatibility.js';
 import { parseSchema, type ParsedSchema } from './schema-definitions.js';
+import { DanubeConnectError } from '../../errors.js';
 
 /** One version of a subject. */
 export interface SchemaVersionRecord {
@@ -32,11 +33,6 @@ export interface RegisterResult {
   version: number;
   isNewVersion: boolean;
   fingerprint: string;
-}
-
-/** A registry error: the message is the real registry's. */
-export class RegistryError extends Error {
-  override readonly name = 'RegistryError';
 }
 
 /** Label of a mode as the real broker prints it with `{:?}` (e.g. `Backward`). */
@@ -95,7 +91,8 @@ export class SchemaRegistryStore {
     if (latest && existing.mode !== 'none') {
       const result = checkCompatibility(latest.schema, schema, existing.mode);
       if (!result.compatible) {
-        throw new RegistryError(
+        throw new DanubeConnectError(
+          'schema',
           `Schema is not compatible with subject '${subject}' (mode: ${modeLabel(existing.mode)}): ${result.errors.join('; ')}`,
         );
       }
@@ -123,7 +120,7 @@ export class SchemaRegistryStore {
     const latest = record.versions.at(-1);
     const effective = mode ?? record.mode;
     if (effective === 'none') return { compatible: true, errors: [] };
-    if (!latest) throw new RegistryError('No existing versions found');
+    if (!latest) throw new DanubeConnectError('not_found', 'No existing versions found');
     return checkCompatibility(latest.schema, schema, effective);
   }
 
@@ -171,7 +168,11 @@ export class SchemaRegistryStore {
 
   private require(subject: string): SubjectRecord {
     const record = this.subjects.get(subject);
-    if (!record) throw new RegistryError(`Schema metadata not found for subject: ${subject}`);
+    if (!record)
+      throw new DanubeConnectError(
+        'not_found',
+        `Schema metadata not found for subject: ${subject}`,
+      );
     return record;
   }
 }

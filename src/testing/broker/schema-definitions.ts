@@ -5,11 +5,10 @@ import { Ajv, type Options as AjvOptions, type ValidateFunction } from 'ajv';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
+import { canonicalSchemaType, type SchemaTypeName } from '../../client/schema-type.js';
+import { DanubeConnectError } from '../../errors.js';
 
 const addFormats = addFormatsModule.default;
-
-/** The schema types the registry knows (their wire names). */
-export type SchemaTypeName = 'json_schema' | 'avro' | 'protobuf' | 'string' | 'bytes' | 'number';
 
 /** A registered definition, parsed once. */
 export interface ParsedSchema {
@@ -24,7 +23,7 @@ export interface ParsedSchema {
 
 /** Maps a schema type string (and the real broker's aliases) to its canonical name. */
 export function normalizeSchemaType(text: string): SchemaTypeName | undefined {
-  switch (text.toLowerCase()) {
+  switch (canonicalSchemaType(text.toLowerCase())) {
     case 'bytes':
       return 'bytes';
     case 'string':
@@ -38,7 +37,6 @@ export function normalizeSchemaType(text: string): SchemaTypeName | undefined {
     case 'avro':
       return 'avro';
     case 'json_schema':
-    case 'json':
       return 'json_schema';
     case 'protobuf':
     case 'proto':
@@ -72,7 +70,11 @@ function utf8(bytes: Buffer, what: string): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch (error) {
-    throw new Error(`Invalid UTF-8 in ${what}: ${(error as Error).message}`, { cause: error });
+    throw new DanubeConnectError(
+      'schema',
+      `Invalid UTF-8 in ${what}: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
 }
 
@@ -80,7 +82,9 @@ function parseJsonText(text: string, what: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new Error(`Invalid JSON in ${what}: ${(error as Error).message}`, { cause: error });
+    throw new DanubeConnectError('schema', `Invalid JSON in ${what}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }
 
@@ -90,7 +94,8 @@ function parseJsonText(text: string, what: string): unknown {
  */
 export function parseSchema(schemaType: string, bytes: Buffer): ParsedSchema {
   const type = normalizeSchemaType(schemaType);
-  if (type === undefined) throw new Error(`Unknown schema type: ${schemaType}`);
+  if (type === undefined)
+    throw new DanubeConnectError('schema', `Unknown schema type: ${schemaType}`);
   switch (type) {
     case 'bytes':
     case 'string':
@@ -102,7 +107,9 @@ export function parseSchema(schemaType: string, bytes: Buffer): ParsedSchema {
       try {
         jsonValidator(json);
       } catch (error) {
-        throw new Error(`Invalid JSON Schema: ${(error as Error).message}`, { cause: error });
+        throw new DanubeConnectError('schema', `Invalid JSON Schema: ${(error as Error).message}`, {
+          cause: error,
+        });
       }
       return { type, raw, json, fingerprint: sha256(canonicalJson(json)) };
     }
@@ -119,7 +126,9 @@ export function parseSchema(schemaType: string, bytes: Buffer): ParsedSchema {
       try {
         parsed = avroType(json);
       } catch (error) {
-        throw new Error(`Invalid Avro schema: ${(error as Error).message}`, { cause: error });
+        throw new DanubeConnectError('schema', `Invalid Avro schema: ${(error as Error).message}`, {
+          cause: error,
+        });
       }
       return { type, raw, json, fingerprint: sha256(canonicalJson(parsed.schema())) };
     }
@@ -174,7 +183,7 @@ const jsonValidators = new WeakMap<object, ValidateFunction>();
 export function jsonValidator(schema: unknown): ValidateFunction {
   if (typeof schema === 'boolean') return compileJson(schema);
   if (schema === null || typeof schema !== 'object') {
-    throw new Error('a JSON Schema must be an object or a boolean');
+    throw new DanubeConnectError('schema', 'a JSON Schema must be an object or a boolean');
   }
   const cached = jsonValidators.get(schema);
   if (cached) return cached;

@@ -17,6 +17,7 @@ import type {
   StoredMessage,
   SubscriptionInfo,
 } from './types.js';
+import { DanubeConnectError } from '../../errors.js';
 
 const DEFAULT_WAIT_MS = 10_000;
 /** How long {@link EmbeddedBroker.drain} lets calls in progress finish before cutting them. */
@@ -114,7 +115,7 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
 
   /** @internal starts accepting connections (first start and comeUp). */
   async listen(): Promise<void> {
-    if (this.closed) throw new Error('the embedded broker is closed');
+    if (this.closed) throw new DanubeConnectError('stopping', 'the embedded broker is closed');
     if (this.listener) return;
     const listener = createServer((socket) => {
       this.core.stats.connections += 1;
@@ -256,7 +257,8 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
       const timer = setTimeout(() => {
         cleanup();
         reject(
-          new Error(
+          new DanubeConnectError(
+            'timeout',
             `waitForMessages: ${topic} holds ${have()} of ${count} messages after ${timeoutMs} ms`,
           ),
         );

@@ -1,6 +1,10 @@
 import { Metadata, status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
 
-/** An error a handler throws to answer a call with a gRPC status. */
+/**
+ * What a handler of the embedded broker throws to answer a call with a gRPC status. It never
+ * leaves the broker (grpc-js sends it as the call's status, which the client turns into a
+ * kind), so it is the wire's vocabulary rather than a `DanubeConnectError`.
+ */
 export class BrokerStatusError extends Error {
   override readonly name = 'BrokerStatusError';
   readonly code: GrpcStatus;

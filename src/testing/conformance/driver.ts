@@ -18,6 +18,7 @@ import {
 import { Fingerprints } from './fingerprint.js';
 import type { ConformanceOptions, ConformanceTimeouts } from './options.js';
 import { ConnectorRecorder } from './recorder.js';
+import { asError, DanubeConnectError } from '../../errors.js';
 
 type CreateConnector<S extends SettingsSchema> = (
   config: LoadedConfig<S>,
@@ -57,7 +58,8 @@ function factory<S extends SettingsSchema>(
     };
   }
   if (options.create === undefined) {
-    throw new TypeError(
+    throw new DanubeConnectError(
+      'usage',
       'checkConnectorConformance: pass `module` (a defineConnector module) or `create`',
     );
   }
@@ -235,7 +237,7 @@ class ConformanceDriver<S extends SettingsSchema> {
       (error: unknown) => {
         state.outcome = {
           status: 'rejected',
-          error: error instanceof Error ? error : new Error(String(error)),
+          error: asError(error),
         };
         recorder.emit('change');
       },

@@ -1,3 +1,5 @@
+import { DanubeConnectError } from '../../errors.js';
+
 /** The properties the conformance kit checks, in the order it reports them. */
 export const CONFORMANCE_PROPERTIES = [
   'lifecycle-order',
@@ -50,18 +52,22 @@ export interface ConformanceReport {
 }
 
 /**
- * Thrown by {@link checkConnectorConformance} when a property does not hold. The message
- * lists every broken property with a minimal example; `report` has the full picture.
+ * Thrown by {@link checkConnectorConformance} when a property does not hold (kind `fatal`:
+ * the connector has a defect). The message lists every broken property with a minimal
+ * example; `report` has the full picture.
  */
-export class ConformanceError extends Error {
-  override readonly name = 'ConformanceError';
+export class ConformanceError extends DanubeConnectError {
+  override readonly name: string = 'ConformanceError';
+  /** The whole report: every property, every round. */
   readonly report: ConformanceReport;
   /** The failed properties. */
   readonly violations: PropertyResult[];
 
+  /** @param report - the run's report, with at least one failed property */
   constructor(report: ConformanceReport) {
     const violations = report.properties.filter((p) => p.status === 'failed');
     super(
+      'fatal',
       [
         `${report.connector} is not conformant: ${violations.length} propert${violations.length === 1 ? 'y' : 'ies'} broken`,
         ...violations.map(

@@ -17,6 +17,7 @@ import {
   type LifecycleCall,
 } from './evidence.js';
 import type { Fingerprints } from './fingerprint.js';
+import { asError } from '../../errors.js';
 
 const WATCHED: ReadonlySet<PropertyKey> = new Set<LifecycleCall>([
   'initialize',
@@ -190,7 +191,7 @@ export class ConnectorRecorder extends EventEmitter {
         this.emit('change');
       },
       (error: unknown) => {
-        entry.result = error instanceof Error ? error : new Error(String(error));
+        entry.result = asError(error);
         this.emit('change');
       },
     );

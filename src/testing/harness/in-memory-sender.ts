@@ -8,6 +8,7 @@ import type {
   SourceSendOptions,
   SourceSender,
 } from '../../connector/sender.js';
+import { DanubeConnectError } from '../../errors.js';
 
 /** Where one envelope handed to an {@link InMemorySender} stands. */
 export type SentState = 'pending' | 'published' | 'failed' | 'dead_lettered' | 'skipped';
@@ -95,7 +96,10 @@ export class InMemorySender implements SourceSender {
     this.#settle = options.settle ?? 'immediate';
     this.#capacity = options.capacity ?? Number.POSITIVE_INFINITY;
     if (!(this.#capacity >= 1))
-      throw new RangeError(`InMemorySender capacity must be ≥ 1, got ${this.#capacity}`);
+      throw new DanubeConnectError(
+        'usage',
+        `InMemorySender capacity must be ≥ 1, got ${this.#capacity}`,
+      );
   }
 
   /** Everything sent so far, in hand-over order. */
@@ -206,9 +210,13 @@ export class InMemorySender implements SourceSender {
         const at = this.#waiters.indexOf(waiter);
         if (at >= 0) this.#waiters.splice(at, 1);
         reject(
-          new Error(`waitForSent(${count}) aborted after ${this.#sent.length} sent`, {
-            cause: signal?.reason,
-          }),
+          new DanubeConnectError(
+            'aborted',
+            `waitForSent(${count}) aborted after ${this.#sent.length} sent`,
+            {
+              cause: signal?.reason,
+            },
+          ),
         );
       };
       if (signal?.aborted) {
@@ -262,7 +270,11 @@ export class InMemorySender implements SourceSender {
       const onAbort = (): void => {
         const index = this.#roomWaiters.indexOf(waiter);
         if (index >= 0) this.#roomWaiters.splice(index, 1);
-        reject(signal?.reason instanceof Error ? signal.reason : new Error('send aborted'));
+        reject(
+          signal?.reason instanceof Error
+            ? signal.reason
+            : new DanubeConnectError('aborted', 'send aborted'),
+        );
       };
       const waiter = {
         resolve: () => {

@@ -8,12 +8,13 @@ import type { SourceConnector } from '../../connector/source-connector.js';
 import { partitionForKey, partitionTopicName } from '../../client/routing.js';
 import { codecFor } from '../../schema/codecs.js';
 import { loadSchemaFile } from '../../schema/schema-file.js';
-import type { PayloadCodec, SupportedSchemaType, WireFormat } from '../../schema/types.js';
+import type { PayloadCodec, SchemaTypeName, WireFormat } from '../../schema/types.js';
 import { encodeWithoutSchema } from '../../schema/without-schema.js';
+import { asError, DanubeConnectError } from '../../errors.js';
 
 /** A schema given to the harness directly instead of through `core.schemas` files. */
 export interface HarnessSchema {
-  schemaType: SupportedSchemaType;
+  schemaType: SchemaTypeName;
   /** JSON Schema or Avro text; '' for string, bytes and number. */
   definition: string;
   wireFormat?: WireFormat;
@@ -59,8 +60,7 @@ export interface PolledEnvelope {
   readonly text: string | undefined;
   /** The schema that serialized it, if the topic has one. */
   readonly schema:
-    | { subject: string | undefined; schemaType: SupportedSchemaType; wireFormat: WireFormat }
-    | undefined;
+    { subject: string | undefined; schemaType: SchemaTypeName; wireFormat: WireFormat } | undefined;
   /** Why the runtime would refuse it (schema validation, NaN, lone surrogate, undeclared topic). */
   readonly error: Error | undefined;
 }
@@ -111,7 +111,8 @@ export class PollHarness {
 
   /** The validated producer configs, after {@link PollHarness.start}. */
   get producerConfigs(): readonly ProducerConfig[] {
-    if (this.#producers === undefined) throw new Error('PollHarness: call start() first');
+    if (this.#producers === undefined)
+      throw new DanubeConnectError('usage', 'PollHarness: call start() first');
     return this.#producers;
   }
 
@@ -161,9 +162,11 @@ export class PollHarness {
 
   /** Calls `poll` once and describes what it returned. Errors thrown by `poll` propagate. */
   async poll(): Promise<PolledEnvelope[]> {
-    if (this.#producers === undefined) throw new Error('PollHarness: call start() first');
+    if (this.#producers === undefined)
+      throw new DanubeConnectError('usage', 'PollHarness: call start() first');
     if (typeof this.#connector.poll !== 'function') {
-      throw new Error(
+      throw new DanubeConnectError(
+        'usage',
         'PollHarness: the connector has no poll() method (is it a streaming connector?)',
       );
     }
@@ -203,7 +206,8 @@ export class PollHarness {
     let error: Error | undefined;
     try {
       if (producer === undefined) {
-        throw new Error(
+        throw new DanubeConnectError(
+          'invalid_data',
           `record for ${record.topic}: the topic is not declared in producerConfigs()`,
         );
       }
@@ -211,7 +215,7 @@ export class PollHarness {
         ? topicCodec.codec.encode(record.payload)
         : encodeWithoutSchema(record.payload, record.topic);
     } catch (err) {
-      error = err instanceof Error ? err : new Error(String(err));
+      error = asError(err);
     }
     const partition = this.#route(record, producer);
     return {

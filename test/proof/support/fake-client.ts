@@ -96,7 +96,7 @@ export function unavailable(topic: string): DanubeError {
 /** The broker's refusal of a message (never retried: the failure policy applies). */
 export function refused(topic: string): DanubeError {
   return new DanubeError(`SendMessage on topic ${topic} failed: INVALID_ARGUMENT: injected`, {
-    kind: 'invalid_argument',
+    kind: 'oversize',
     code: GrpcStatus.INVALID_ARGUMENT,
     topic,
   });
