@@ -1,4 +1,4 @@
-import { ConnectorError } from 'danube-connect-core';
+import { ConnectorError, isDanubeConnectError, type SourceRuntime } from 'danube-connect-core';
 
 declare function query(sql: string): Promise<unknown[]>;
 
@@ -13,6 +13,30 @@ export async function fetchRows(): Promise<unknown[]> {
     if (code === '42P01')
       throw ConnectorError.config('source.table: no such table', { cause: err });
     throw ConnectorError.retryable('database query failed', { cause: err }); // retried with backoff
+  }
+  // #endregion
+}
+
+export async function runAndReport(runtime: SourceRuntime): Promise<number> {
+  // #region kinds
+  try {
+    await runtime.run();
+    return 0;
+  } catch (error) {
+    if (!isDanubeConnectError(error)) throw error; // run() rejects with nothing else
+    switch (error.kind) {
+      case 'config':
+        console.error(
+          `fix ${error.keyPath ?? error.file ?? 'the configuration'}: ${error.message}`,
+        );
+        return 2;
+      case 'unavailable':
+        console.error(`Danube unreachable: ${error.message}`);
+        return 1;
+      default:
+        console.error(`stopped (${error.kind}): ${error.message}`, { cause: error.cause });
+        return 1;
+    }
   }
   // #endregion
 }
