@@ -6,6 +6,7 @@ import { SchemaRegistryStore } from './registry.js';
 import { DEFAULT_MAX_UNACKED, type ConsumerState } from './subscriptions.js';
 import { TopicStore } from './topics.js';
 import type { BrokerEvents, BrokerMethod, BrokerOptions, BrokerStats } from './types.js';
+import { DanubeConnectError } from '../../errors.js';
 
 /** Tonic's default decoding limit, which the real broker keeps. */
 export const DEFAULT_MAX_RECEIVE_BYTES = 4 * 1024 * 1024;
@@ -14,7 +15,10 @@ export const DEFAULT_MAX_RECEIVE_BYTES = 4 * 1024 * 1024;
 function unackedWindow(value: number | undefined): number {
   if (value === undefined) return DEFAULT_MAX_UNACKED;
   if (!Number.isInteger(value) || value < 1 || value > 10_000) {
-    throw new RangeError(`maxUnackedMessages must be an integer from 1 to 10000, got ${value}`);
+    throw new DanubeConnectError(
+      'usage',
+      `maxUnackedMessages must be an integer from 1 to 10000, got ${value}`,
+    );
   }
   return value;
 }

@@ -120,7 +120,10 @@ export function parseSchema(schemaType: string, bytes: Buffer): ParsedSchema {
         json = JSON.parse(raw) as unknown;
       } catch {
         // a bare primitive name must be a JSON string (`"string"`), as for the real broker
-        throw new Error('Invalid Avro schema: Failed to parse schema from JSON');
+        throw new DanubeConnectError(
+          'schema',
+          'Invalid Avro schema: Failed to parse schema from JSON',
+        );
       }
       let parsed: AvroType;
       try {
