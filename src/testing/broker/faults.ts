@@ -46,8 +46,19 @@ class ResponseReorderer {
     this.timer = undefined;
     const batch = this.held.reverse();
     this.held = [];
-    for (const release of batch) release();
+    releaseInTurn(batch);
   }
+}
+
+/**
+ * Releases one response per turn of the event loop: released in one go, http2 puts them on
+ * the wire in stream order (Node 24 does), which would undo the reordering.
+ */
+function releaseInTurn(batch: Array<() => void>): void {
+  const release = batch.shift();
+  if (release === undefined) return;
+  release();
+  if (batch.length > 0) setImmediate(() => releaseInTurn(batch));
 }
 
 /** The fault plan of a broker: what to break next. Implements {@link BrokerFaults}. */
