@@ -1,6 +1,7 @@
 import { loadConfig, type LoadConfigOptions } from '../config/load.js';
 import type { SettingsSchema } from '../config/parse.js';
 import { moduleSecrets, type ConnectorModule } from '../connector/define-connector.js';
+import { SecretRedactor } from '../redact.js';
 import { SourceRuntime, type RunOptions, type SourceRuntimeOptions } from './source-runtime.js';
 
 /** Options of {@link runConnector}: where the config comes from, and how to run. */
@@ -10,9 +11,12 @@ export interface RunConnectorOptions extends LoadConfigOptions, RunOptions {
 }
 
 /**
- * Starts a connector module programmatically, as `danube-connect run <module>` does: loads
- * the TOML (`path` or `CONNECTOR_CONFIG_PATH`) with the module's settings schema, creates
- * the connector and runs it until stopped, redacting the module's `secrets` too.
+ * Starts a connector module programmatically; `danube-connect run <module>` is this call:
+ * loads the TOML (`path` or `CONNECTOR_CONFIG_PATH`) with the module's settings schema,
+ * creates the connector and runs it until stopped, redacting the module's `secrets` too.
+ * Rejects with a `ConfigError` when the configuration is invalid, else with the error that
+ * stopped the connector, its message and stack scrubbed of every secret (so it can be
+ * logged as it is).
  *
  * @example
  * ```ts
@@ -26,11 +30,26 @@ export async function runConnector<S extends SettingsSchema>(
 ): Promise<void> {
   const { runtime, signal, handleSignals, ...configOptions } = options;
   const config = await loadConfig(module.settings, configOptions);
-  const connector = await module.create(config);
+  const redactor = new SecretRedactor([...config.core.secrets, ...(runtime?.secrets ?? [])]);
   const run: RunOptions = {
     ...(signal === undefined ? {} : { signal }),
     ...(handleSignals === undefined ? {} : { handleSignals }),
   };
-  const secrets = [...(runtime?.secrets ?? []), ...moduleSecrets(module, config)];
-  await new SourceRuntime(connector, config.core, { ...runtime, secrets }).run(run);
+  try {
+    const extra = moduleSecrets(module, config);
+    redactor.add(...extra);
+    const connector = await module.create(config);
+    const secrets = [...(runtime?.secrets ?? []), ...extra];
+    await new SourceRuntime(connector, config.core, { ...runtime, secrets }).run(run);
+  } catch (error) {
+    throw scrubbed(error, redactor);
+  }
+}
+
+/** The error with its message and stack redacted (kind, class and fields kept). */
+function scrubbed(error: unknown, redactor: SecretRedactor): Error {
+  if (!(error instanceof Error)) return new Error(redactor.redact(String(error)));
+  error.message = redactor.redact(error.message);
+  if (typeof error.stack === 'string') error.stack = redactor.redact(error.stack);
+  return error;
 }

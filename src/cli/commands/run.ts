@@ -1,8 +1,6 @@
-import { ConfigError, formatProblem, loadConfig } from '../../config/index.js';
-import { moduleSecrets } from '../../connector/define-connector.js';
+import { ConfigError, formatProblem } from '../../config/index.js';
 import { isDanubeConnectError, type ErrorKind } from '../../errors.js';
-import { redactSecrets } from '../../redact.js';
-import { SourceRuntime } from '../../runtime/source-runtime.js';
+import { runConnector } from '../../runtime/run-connector.js';
 import { usageError, parseCommandArgs, stringOption } from '../args.js';
 import type { Command } from '../command.js';
 import { loadConnectorModule } from '../connector-module.js';
@@ -59,40 +57,26 @@ export const runCommand: Command = {
     const specifier = args.positionals[0];
     if (specifier === undefined) throw usageError('missing the connector <module>');
     const module = await loadConnectorModule(specifier, io.cwd);
-
-    let config: Awaited<ReturnType<typeof loadConfig<typeof module.settings>>>;
+    const path = stringOption(args, 'config');
     try {
-      config = await loadConfig(module.settings, {
-        ...(stringOption(args, 'config') === undefined
-          ? {}
-          : { path: stringOption(args, 'config') }),
+      await runConnector(module, {
+        ...(path === undefined ? {} : { path }),
         env: io.env,
         warn: (message) => println(io.stderr, `warning: ${message}`),
-      });
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      for (const problem of error.problems) {
-        println(io.stderr, `error: ${formatProblem(error.file, problem)}`);
-      }
-      println(io.stderr, 'danube-connect run: the configuration is invalid (see above)');
-      return EXIT.USAGE;
-    }
-
-    let secrets = config.core.secrets;
-    try {
-      const extraSecrets = moduleSecrets(module, config);
-      secrets = [...secrets, ...extraSecrets];
-      const connector = await module.create(config);
-      await new SourceRuntime(connector, config.core, { secrets: extraSecrets }).run({
         signal: io.signal,
         handleSignals: false,
       });
       return EXIT.OK;
     } catch (error) {
-      const message = redactSecrets(
-        error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-        secrets,
-      );
+      if (error instanceof ConfigError) {
+        for (const problem of error.problems) {
+          println(io.stderr, `error: ${formatProblem(error.file, problem)}`);
+        }
+        println(io.stderr, 'danube-connect run: the configuration is invalid (see above)');
+        return EXIT.USAGE;
+      }
+      // runConnector scrubbed the secrets from the message.
+      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       // Set-up mistakes found only at start-up (token without TLS, unreadable TLS file,
       // rejected credentials, a polling connector without poll) are of kind `config`.
       const what = (isDanubeConnectError(error) && SETUP_ERRORS[error.kind]) || 'fatal error';
