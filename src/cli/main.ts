@@ -8,7 +8,7 @@
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { FORCED_EXIT_CODES } from '../runtime/signals.js';
+import { installSignalHandlers } from '../runtime/signals.js';
 import { runCli } from './cli.js';
 import { DanubeConnectError } from '../errors.js';
 
@@ -23,22 +23,18 @@ function isEntryPoint(): boolean {
 }
 
 /**
- * Runs the CLI in this process: SIGINT/SIGTERM stop long-running commands cleanly (a
- * second signal exits at once: 130 for SIGINT, 143 for SIGTERM). Once the command is done and its output flushed,
- * the process exits with the command's code: timers or sockets a connector or library
- * left behind must not keep a stopped connector's process alive.
+ * Runs the CLI in this process: SIGINT/SIGTERM stop long-running commands cleanly (a second
+ * signal exits at once: 130 for SIGINT, 143 for SIGTERM, as for `SourceRuntime`). Once the
+ * command is done and its output flushed, the process exits with the command's code: timers
+ * or sockets a connector or library left behind must not keep a stopped connector's process
+ * alive.
  */
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
   const controller = new AbortController();
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (controller.signal.aborted) {
-      process.stderr.write(`received ${signal} again: exiting now\n`);
-      process.exit(FORCED_EXIT_CODES[signal as 'SIGINT' | 'SIGTERM'] ?? 1);
-    }
-    controller.abort(new DanubeConnectError('stopping', `received ${signal}`));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const removeSignalHandlers = installSignalHandlers({
+    onShutdown: (signal) =>
+      controller.abort(new DanubeConnectError('stopping', `received ${signal}`)),
+  });
   let code: number;
   try {
     code = await runCli(argv, {
@@ -49,8 +45,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
       signal: controller.signal,
     });
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    removeSignalHandlers();
   }
   await Promise.all([flush(process.stdout), flush(process.stderr)]);
   process.exit(code);

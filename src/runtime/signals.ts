@@ -8,7 +8,10 @@ export const FORCED_EXIT_CODES: Readonly<Record<'SIGINT' | 'SIGTERM', number>> =
 export interface SignalHandlerOptions {
   /** First SIGTERM / SIGINT: begin a graceful shutdown. */
   onShutdown: (signal: NodeJS.Signals) => void;
-  /** Second signal while shutting down; default `process.exit(128 + signal number)`. */
+  /**
+   * Second signal while shutting down; default: say so on stderr and
+   * `process.exit(128 + signal number)`.
+   */
   onForce?: (signal: NodeJS.Signals) => void;
 }
 
@@ -23,6 +26,7 @@ export function installSignalHandlers(options: SignalHandlerOptions): () => void
   const force =
     options.onForce ??
     ((signal: NodeJS.Signals) => {
+      process.stderr.write(`received ${signal} again: exiting now\n`);
       process.exit(FORCED_EXIT_CODES[signal as 'SIGINT' | 'SIGTERM'] ?? 1);
     });
   const handler = (signal: NodeJS.Signals): void => {

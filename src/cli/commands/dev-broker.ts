@@ -1,4 +1,4 @@
-import { startBroker } from '../../testing/broker/server.js';
+import { runDevBroker } from '../../testing/broker/dev-broker.js';
 import { integerOption, parseCommandArgs, stringList, stringOption, flag } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT, EXIT_CODES_HELP } from '../exit-codes.js';
@@ -48,32 +48,33 @@ export const devBrokerCommand: Command = {
       max: 2 ** 31 - 1,
     });
     const namespaces = [...new Set(['default', ...stringList(args, 'namespace')])];
-    const broker = await startBroker({
+    // Said when the stop is asked for, before the broker closes.
+    io.signal.addEventListener('abort', () => println(io.stdout, 'stopping the dev broker'), {
+      once: true,
+    });
+    await runDevBroker({
       port,
       host: stringOption(args, 'host') ?? '127.0.0.1',
       namespaces,
       ...(maxMessageBytes > 0 ? { maxMessageBytes } : {}),
-    });
-    broker.on('topic', (topic) => println(io.stdout, `topic created: ${topic}`));
-    if (flag(args, 'messages')) {
-      broker.on('message', (message) =>
+      signal: io.signal,
+      handleSignals: false,
+      onReady: (broker) => {
+        broker.on('topic', (topic) => println(io.stdout, `topic created: ${topic}`));
+        if (flag(args, 'messages')) {
+          broker.on('message', (message) =>
+            println(
+              io.stdout,
+              `message: ${message.topic} offset=${message.offset} bytes=${message.payload.length} producer=${message.producerName}`,
+            ),
+          );
+        }
         println(
           io.stdout,
-          `message: ${message.topic} offset=${message.offset} bytes=${message.payload.length} producer=${message.producerName}`,
-        ),
-      );
-    }
-    println(
-      io.stdout,
-      `danube dev broker listening on ${broker.url} (namespaces: ${namespaces.join(', ')}); Ctrl-C stops`,
-    );
-    if (!io.signal.aborted) {
-      await new Promise<void>((resolve) =>
-        io.signal.addEventListener('abort', () => resolve(), { once: true }),
-      );
-    }
-    println(io.stdout, 'stopping the dev broker');
-    await broker.close();
+          `danube dev broker listening on ${broker.url} (namespaces: ${namespaces.join(', ')}); Ctrl-C stops`,
+        );
+      },
+    });
     return EXIT.OK;
   },
 };

@@ -1,3 +1,4 @@
+import { installSignalHandlers } from '../../runtime/signals.js';
 import { startBroker, type EmbeddedBroker } from './server.js';
 import type { BrokerOptions } from './types.js';
 
@@ -5,7 +6,10 @@ import type { BrokerOptions } from './types.js';
 export interface DevBrokerOptions extends BrokerOptions {
   /** Stops the broker when aborted. */
   signal?: AbortSignal;
-  /** Stop on SIGINT / SIGTERM (default true); the handlers are removed afterwards. */
+  /**
+   * Stop on SIGINT / SIGTERM, a second signal exiting at once (default true); the handlers
+   * are removed afterwards.
+   */
   handleSignals?: boolean;
   /** Called once the broker listens; default prints its URL on stdout. */
   onReady?: (broker: EmbeddedBroker) => void;
@@ -24,21 +28,20 @@ export async function runDevBroker(options: DevBrokerOptions = {}): Promise<void
   const { signal, handleSignals = true, onReady, ...brokerOptions } = options;
   if (signal?.aborted) return;
   const broker = await startBroker(brokerOptions);
-  (onReady ?? ((b) => process.stdout.write(`Danube dev broker listening on ${b.url}\n`)))(broker);
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      signal?.removeEventListener('abort', stop);
-      if (handleSignals) {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-      }
-      resolve();
-    };
-    signal?.addEventListener('abort', stop, { once: true });
-    if (handleSignals) {
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    }
-  });
-  await broker.close();
+  let removeSignalHandlers: (() => void) | undefined;
+  try {
+    (onReady ?? ((b) => process.stdout.write(`Danube dev broker listening on ${b.url}\n`)))(broker);
+    await new Promise<void>((resolve) => {
+      const stop = (): void => {
+        signal?.removeEventListener('abort', stop);
+        resolve();
+      };
+      signal?.addEventListener('abort', stop, { once: true });
+      // Installed until the broker is closed: a second signal while closing exits at once.
+      if (handleSignals) removeSignalHandlers = installSignalHandlers({ onShutdown: stop });
+    });
+  } finally {
+    await broker.close();
+    removeSignalHandlers?.();
+  }
 }
