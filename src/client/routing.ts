@@ -58,3 +58,15 @@ export function partitionForKey(key: string, partitions: number): number {
 export function partitionTopicName(topic: string, index: number): string {
   return `${topic}-part-${index}`;
 }
+
+const PARTITION_TOPIC = /^(.+)-part-(\d+)$/s;
+
+/**
+ * The inverse of {@link partitionTopicName}: the topic and index of `<topic>-part-<index>`,
+ * undefined for any other name (a plain topic).
+ */
+export function parsePartitionTopic(name: string): { topic: string; index: number } | undefined {
+  const match = PARTITION_TOPIC.exec(name);
+  if (match === null) return undefined;
+  return { topic: match[1] ?? '', index: Number(match[2]) };
+}

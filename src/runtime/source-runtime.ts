@@ -9,6 +9,7 @@ import { startHttpServer, type HttpServer } from '../observability/http-server.j
 import { createLogger, type Logger } from '../observability/logger.js';
 import { RuntimeMetrics } from '../observability/metrics.js';
 import type { TokenSupplier } from '../client/token.js';
+import { parsePartitionTopic } from '../client/routing.js';
 import { SecretRedactor } from '../redact.js';
 import { RuntimeState } from '../observability/state.js';
 import type { OffsetStore } from './offsets/offset-store.js';
@@ -496,7 +497,7 @@ export class SourceRuntime {
       publishTimeoutMs: core.retry.publish_timeout_ms,
       signal: this.publishAbort.signal,
       onRetry: (topic, error) => {
-        state.recordRetry(topic.replace(/-part-\d+$/, ''), error);
+        state.recordRetry(parsePartitionTopic(topic)?.topic ?? topic, error);
         this.logger.debug(
           { topic, err: error },
           `retrying publish to ${topic}: ${errorMessage(error)}`,

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fnv1a64, partitionForKey, partitionTopicName } from '../../src/client/index.js';
+import { parsePartitionTopic } from '../../src/client/routing.js';
 import { ROUTING_VECTORS } from './fixtures.js';
 
 /** FNV-1a 64 written straight from its definition, with BigInt: the reference. */
@@ -36,7 +37,15 @@ describe('key routing', () => {
     );
   });
 
-  it('names partition topics <topic>-part-<i>', () => {
+  it('names partition topics <topic>-part-<i>, and parses them back', () => {
     expect(partitionTopicName('/default/t', 3)).toBe('/default/t-part-3');
+    fc.assert(
+      fc.property(fc.string({ minLength: 1 }), fc.nat(), (topic, index) => {
+        expect(parsePartitionTopic(partitionTopicName(topic, index))).toEqual({ topic, index });
+      }),
+    );
+    expect(parsePartitionTopic('/default/t')).toBeUndefined();
+    expect(parsePartitionTopic('/default/t-part-')).toBeUndefined();
+    expect(parsePartitionTopic('/default/t-part-x')).toBeUndefined();
   });
 });

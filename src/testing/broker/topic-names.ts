@@ -1,6 +1,5 @@
 /** Rust's `char::is_alphanumeric` (Unicode letters and numbers), `_` and `-`. */
 const SEGMENT = /^[\p{Alphabetic}\p{N}_-]+$/u;
-const PARTITION_MARK = '-part-';
 
 /**
  * Whether `topic` is `/namespace/name` with two segments of letters, digits (Unicode ones
@@ -25,18 +24,4 @@ export function invalidTopicMessage(topic: string): string {
 /** The namespace of a valid topic name. */
 export function namespaceOf(topic: string): string {
   return topic.split('/')[1] ?? '';
-}
-
-/** For a partition topic `T-part-<i>` its base `T`; undefined for other names. */
-export function partitionBase(topic: string): string | undefined {
-  const at = topic.lastIndexOf(PARTITION_MARK);
-  return at > 0 ? topic.slice(0, at) : undefined;
-}
-
-/** The partition index of `T-part-<i>`, or undefined. */
-export function partitionIndex(topic: string): number | undefined {
-  const at = topic.lastIndexOf(PARTITION_MARK);
-  if (at <= 0) return undefined;
-  const index = Number(topic.slice(at + PARTITION_MARK.length));
-  return Number.isInteger(index) ? index : undefined;
 }

@@ -2,7 +2,8 @@ import { status } from '@grpc/grpc-js';
 import type { DispatchStrategyName } from '../../client/wire.js';
 import type { Subscription } from './subscriptions.js';
 import { statusError, type BrokerStatusError } from './status.js';
-import { namespaceOf, partitionBase, partitionIndex } from './topic-names.js';
+import { parsePartitionTopic } from '../../client/routing.js';
+import { namespaceOf } from './topic-names.js';
 import type { StoredMessage } from './types.js';
 
 /** Topic validation policy (wire strings). */
@@ -68,7 +69,7 @@ export class TopicStore {
         `Unable to find the namespace ${namespace}, the topic can be created only for an exisiting namespace`,
       );
     }
-    const base = partitionBase(name);
+    const base = parsePartitionTopic(name)?.topic;
     if (base !== undefined) {
       if (this.topics.has(base)) {
         return statusError(
@@ -106,8 +107,12 @@ export class TopicStore {
   /** The partition topics `name-part-*` that exist, by index. */
   partitionsOf(name: string): string[] {
     return [...this.topics.keys()]
-      .filter((t) => partitionBase(t) === name)
-      .sort((a, b) => (partitionIndex(a) ?? 0) - (partitionIndex(b) ?? 0));
+      .flatMap((t) => {
+        const partition = parsePartitionTopic(t);
+        return partition?.topic === name ? [{ t, index: partition.index }] : [];
+      })
+      .sort((a, b) => a.index - b.index)
+      .map(({ t }) => t);
   }
 
   /** Appends a message, assigning the next offset. */

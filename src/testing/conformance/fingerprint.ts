@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { parsePartitionTopic } from '../../client/routing.js';
 import type { SourceRecord } from '../../connector/record.js';
 import { encodeWithoutSchema } from '../../schema/without-schema.js';
 import type { StoredMessage } from '../broker/types.js';
@@ -40,7 +41,7 @@ export class Fingerprints {
 
 /** `/ns/t-part-3` → `/ns/t`. */
 export function baseTopic(topic: string): string {
-  return topic.replace(/-part-\d+$/, '');
+  return parsePartitionTopic(topic)?.topic ?? topic;
 }
 
 function digest(bytes: Uint8Array): string {
