@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { DanubeConnectError } from '../errors.js';
+import { DanubeConnectError, errorMessage } from '../errors.js';
 
 /** A command line the user got wrong (kind `usage`): printed with the command's usage, exit code 2. */
 export function usageError(message: string): DanubeConnectError {
@@ -34,7 +34,7 @@ export function parseCommandArgs(
     });
     parsed = { values: result.values, positionals: result.positionals };
   } catch (error) {
-    throw usageError(error instanceof Error ? error.message : String(error));
+    throw usageError(errorMessage(error));
   }
   if (parsed.values.help !== true && parsed.positionals.length > maxPositionals) {
     throw usageError(`unexpected argument: ${parsed.positionals[maxPositionals] ?? ''}`);

@@ -1,4 +1,4 @@
-import { isDanubeConnectError } from '../errors.js';
+import { errorMessage, isDanubeConnectError } from '../errors.js';
 import type { Command } from './command.js';
 import { EXIT, EXIT_CODES_HELP, exitCodeOf, type ExitCode } from './exit-codes.js';
 import { println, type CliIo } from './io.js';
@@ -95,7 +95,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     return await command.run(rest, io);
   } catch (error) {
     if (isDanubeConnectError(error, 'usage')) return usage(io, error.message, command);
-    println(io.stderr, `danube-connect ${command.name}: ${describe(error)}`);
+    println(io.stderr, `danube-connect ${command.name}: ${errorMessage(error)}`);
     return exitCodeOf(error);
   }
 }
@@ -107,10 +107,6 @@ function usage(io: CliIo, message: string, command?: Command): ExitCode {
     `Run \`danube-connect ${command ? `${command.name} ` : ''}--help\` for usage.`,
   );
   return EXIT.USAGE;
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 async function version(): Promise<string> {

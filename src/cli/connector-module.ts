@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isConnectorModule, type ConnectorModule } from '../connector/define-connector.js';
-import { DanubeConnectError } from '../errors.js';
+import { DanubeConnectError, errorMessage } from '../errors.js';
 
 /**
  * Imports a connector module given on the command line and returns its default export,
@@ -32,7 +32,7 @@ export async function loadConnectorModule(
           : '';
     throw new DanubeConnectError(
       'config',
-      `cannot load connector module "${specifier}": ${error instanceof Error ? error.message : String(error)}${hint}`,
+      `cannot load connector module "${specifier}": ${errorMessage(error)}${hint}`,
       { cause: error, file: specifier },
     );
   }

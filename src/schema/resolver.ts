@@ -1,5 +1,5 @@
 import { canonicalSchemaType } from '../client/schema-type.js';
-import { isDanubeConnectError, type ErrorKind } from '../errors.js';
+import { errorMessage, isDanubeConnectError, type ErrorKind } from '../errors.js';
 import { codecFor } from './codecs.js';
 import { SchemaError } from './errors.js';
 import { compileJsonSchema } from './json-schema-validator.js';
@@ -44,10 +44,6 @@ function describeStrategy(strategy: VersionStrategy): string {
   return 'pinned' in strategy
     ? `{ pinned = ${strategy.pinned} }`
     : `{ minimum = ${strategy.minimum} }`;
-}
-
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SchemaError } from './errors.js';
+import { errorMessage } from '../errors.js';
 
 /** A schema file's contents and the absolute path it was read from. */
 export interface LoadedSchemaFile {
@@ -56,7 +57,7 @@ export async function loadSchemaFile(
     } catch (err) {
       const code = errorCode(err);
       if (code === 'ENOENT' || code === 'ENOTDIR') continue;
-      const reason = err instanceof Error ? err.message : String(err);
+      const reason = errorMessage(err);
       throw new SchemaError(
         `schema file ${candidate} for topic ${owner.topic} cannot be read: ${reason}`,
         {

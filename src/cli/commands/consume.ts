@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import { DanubeClient, type ReceivedMessage, type SchemaInfo } from '../../client/index.js';
-import { isDanubeConnectError } from '../../errors.js';
+import { errorMessage, isDanubeConnectError } from '../../errors.js';
 import { decodePayload } from '../../schema/decode.js';
 import type { SchemaTypeName } from '../../schema/types.js';
 import {
@@ -191,7 +191,7 @@ function decode(message: ReceivedMessage, schema: DecodedSchema | undefined): un
     return decodePayload(message.payload, { schemaType: schema.type as SchemaTypeName });
   } catch (error) {
     return {
-      undecodable: error instanceof Error ? error.message : String(error),
+      undecodable: errorMessage(error),
       base64: message.payload.toString('base64'),
     };
   }

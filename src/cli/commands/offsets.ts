@@ -15,7 +15,7 @@ import { flag, parseCommandArgs, stringOption, usageError } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT, exitCodeOf, type ExitCode } from '../exit-codes.js';
 import { println, type CliIo } from '../io.js';
-import { isDanubeConnectError } from '../../errors.js';
+import { errorMessage, isDanubeConnectError } from '../../errors.js';
 
 const HELP = `Usage: danube-connect offsets show [--config <file>] [--json]
        danube-connect offsets reset [--partition <name> [--to <value> [--type <type>]]] [--config <file>]
@@ -195,9 +195,7 @@ async function reset(
   try {
     next = toStoredOffset(Offset.of(partition, parseOffsetValue(type, to)));
   } catch (error) {
-    throw usageError(
-      `--to ${to}: ${error instanceof Error ? error.message : String(error)} (type ${type})`,
-    );
+    throw usageError(`--to ${to}: ${errorMessage(error)} (type ${type})`);
   }
   await store.replace(
     current === undefined ? [...stored, next] : stored.map((o) => (o === current ? next : o)),
@@ -210,7 +208,7 @@ async function reset(
 }
 
 function failed(io: CliIo, error: unknown, context = ''): ExitCode {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   println(io.stderr, `danube-connect offsets: ${context}${message}`);
   return exitCodeOf(error);
 }

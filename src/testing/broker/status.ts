@@ -1,4 +1,5 @@
 import { Metadata, status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
+import { errorMessage } from '../../errors.js';
 
 /**
  * What a handler of the embedded broker throws to answer a call with a gRPC status. It never
@@ -25,7 +26,7 @@ export function toServiceError(error: unknown): Partial<ServiceError> {
   if (error instanceof BrokerStatusError) {
     return { code: error.code, details: error.message, metadata: new Metadata() };
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return { code: GrpcStatus.INTERNAL, details: message, metadata: new Metadata() };
 }
 

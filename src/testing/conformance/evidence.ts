@@ -6,6 +6,7 @@ import { encodeWithoutSchema } from '../../schema/without-schema.js';
 import type { StoredMessage } from '../broker/types.js';
 import type { ConformanceProperty } from './errors.js';
 import { baseTopic } from './fingerprint.js';
+import { errorMessage } from '../../errors.js';
 
 /** A connector method the kit watches. */
 export type LifecycleCall =
@@ -198,7 +199,7 @@ export function explainMissing(stored: readonly StoredMessage[], entry: HandOver
   try {
     bytes = encodeWithoutSchema(record.payload, record.topic);
   } catch (error) {
-    return `${describeHandOver(entry)}: its payload cannot be serialized (${error instanceof Error ? error.message : String(error)})`;
+    return `${describeHandOver(entry)}: its payload cannot be serialized (${errorMessage(error)})`;
   }
   const sameTopic = stored.filter((m) => baseTopic(m.topic) === record.topic);
   const samePayload = sameTopic.find((m) => m.payload.equals(bytes));

@@ -17,7 +17,7 @@ import {
   type LifecycleCall,
 } from './evidence.js';
 import type { Fingerprints } from './fingerprint.js';
-import { asError } from '../../errors.js';
+import { asError, errorMessage } from '../../errors.js';
 
 const WATCHED: ReadonlySet<PropertyKey> = new Set<LifecycleCall>([
   'initialize',
@@ -113,7 +113,7 @@ export class ConnectorRecorder extends EventEmitter {
     try {
       result = method.apply(target, args);
     } catch (error) {
-      this.#event({ round, call, phase: 'end', id, error: describe(error) });
+      this.#event({ round, call, phase: 'end', id, error: errorMessage(error) });
       throw error;
     }
     if (!(result instanceof Promise)) {
@@ -128,7 +128,7 @@ export class ConnectorRecorder extends EventEmitter {
         return value;
       },
       (error: unknown) => {
-        this.#event({ round, call, phase: 'end', id, error: describe(error) });
+        this.#event({ round, call, phase: 'end', id, error: errorMessage(error) });
         throw error;
       },
     );
@@ -255,8 +255,4 @@ export class ConnectorRecorder extends EventEmitter {
     this.calls.push(event);
     this.emit('change');
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -25,12 +25,9 @@ import type { SchemaVersionRecord, SubjectRecord } from '../registry.js';
 import { wrapDefinition } from '../schema-definitions.js';
 import { statusError } from '../status.js';
 import type { ValidationPolicy } from '../topics.js';
+import { errorMessage } from '../../../errors.js';
 
 const SIZE_SLACK = 64 * 1024;
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 function schemaResponse(record: SubjectRecord, version: SchemaVersionRecord): GetSchemaResponseMsg {
   return {
@@ -101,7 +98,7 @@ export function schemaRegistryService(core: BrokerCore): UntypedServiceImplement
             fingerprint: result.fingerprint,
           };
         } catch (error) {
-          throw statusError(status.INTERNAL, `Failed to register schema: ${errorText(error)}`);
+          throw statusError(status.INTERNAL, `Failed to register schema: ${errorMessage(error)}`);
         }
       },
       {
@@ -165,7 +162,10 @@ export function schemaRegistryService(core: BrokerCore): UntypedServiceImplement
           );
           return { is_compatible: result.compatible, errors: result.errors };
         } catch (error) {
-          throw statusError(status.INTERNAL, `Failed to check compatibility: ${errorText(error)}`);
+          throw statusError(
+            status.INTERNAL,
+            `Failed to check compatibility: ${errorMessage(error)}`,
+          );
         }
       },
       {
@@ -201,7 +201,7 @@ export function schemaRegistryService(core: BrokerCore): UntypedServiceImplement
         } catch (error) {
           throw statusError(
             status.INTERNAL,
-            `Failed to set compatibility mode: ${errorText(error)}`,
+            `Failed to set compatibility mode: ${errorMessage(error)}`,
           );
         }
         return {

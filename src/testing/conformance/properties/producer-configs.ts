@@ -5,6 +5,7 @@ import {
 } from '../../../connector/producer-config.js';
 import type { PropertyResult } from '../errors.js';
 import { declaredTopics, describeHandOver, type Evidence } from '../evidence.js';
+import { errorMessage } from '../../../errors.js';
 
 /**
  * **producer-configs**: valid topic names (`/namespace/name`), partitions ≥ 0, the
@@ -24,7 +25,7 @@ export function producerConfigsVerdict(evidence: Evidence): PropertyResult {
     return {
       property: 'producer-configs',
       status: 'failed',
-      detail: error instanceof Error ? error.message : String(error),
+      detail: errorMessage(error),
       example: JSON.stringify(value),
     };
   }
